@@ -1,0 +1,52 @@
+"""The panel: one Admin per app, its screens grouped in the menu."""
+
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from models import (Agency, Application, Decision, Disposition, EquipmentFault, Meeting,
+                    RequestLetter, RkaItem, ServiceStandard, User, db)
+
+from . import formatting
+from .attachments import bp as attachments_bp
+from .auth import AuthView
+from .followup import DecisionView, MeetingView, RkaItemView
+from .home import HomeView
+from .inventory import ApplicationView
+from .letters import DispositionView, RequestLetterView
+from .master import AgencyView, EquipmentFaultView, ServiceStandardView, UserView
+
+
+def init_admin(app) -> Admin:
+    """Build the panel for `app`: a new Admin each time, so tests can build many apps."""
+    admin = Admin(app, name=_l("SOP Aplikasi · Diskominfo Pontianak"),
+                  index_view=HomeView(name=_l("Home"), url="/admin"),
+                  translations_path=app.config["BABEL_TRANSLATION_DIRECTORIES"],
+                  theme=Bootstrap4Theme(base_template="layout.html",
+                                        swatch=app.config["FLASK_ADMIN_SWATCH"], fluid=True))
+    letters, followup, master = _l("Letters"), _l("Follow-up"), _l("Reference data")
+    s = db.session
+    for view in (
+        RequestLetterView(RequestLetter, s, name=_l("Request letters"), category=letters,
+                          endpoint="letters"),
+        DispositionView(Disposition, s, name=_l("Dispositions"), category=letters,
+                        endpoint="dispositions"),
+        MeetingView(Meeting, s, name=_l("Technical meetings"), category=followup,
+                    endpoint="meetings"),
+        DecisionView(Decision, s, name=_l("Decisions"), category=followup,
+                     endpoint="decisions"),
+        RkaItemView(RkaItem, s, name=_l("RKA items"), category=followup, endpoint="rka"),
+        ApplicationView(Application, s, name=_l("Application inventory"),
+                        endpoint="applications"),
+        AgencyView(Agency, s, name=_l("Agencies (OPD)"), category=master, endpoint="agencies"),
+        UserView(User, s, name=_l("Users"), category=master, endpoint="users"),
+        ServiceStandardView(ServiceStandard, s, name=_l("Service standards"), category=master,
+                            endpoint="standards"),
+        EquipmentFaultView(EquipmentFault, s, name=_l("Equipment faults"), category=master,
+                           endpoint="faults"),
+        AuthView(name=_l("Log in"), endpoint="auth", url="/auth"),
+    ):
+        admin.add_view(view)
+    app.register_blueprint(attachments_bp)
+    formatting.register(app)
+    return admin

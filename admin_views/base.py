@@ -1,0 +1,185 @@
+"""The secured base view: every screen reads the permission table and the row scope here."""
+
+from datetime import UTC, datetime
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.form import BaseForm
+from flask_babel import Domain, gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from models import Attachment, DomainError, db
+from models.errors import AgencyScopeViolation
+
+from .fields import FilterConverter, ModelConverter
+from .formatting import EXPORT_FORMATTERS, TYPE_FORMATTERS, neutralize_formula
+from .permissions import ARCHIVE, CREATE, EDIT, EXPORT, VIEW, can, may_own, scope
+
+#: WTForms' own messages, from the project's catalog (WTForms ships no Indonesian one).
+wtforms_domain = Domain(domain="wtforms")
+
+
+class _Translations:
+    def gettext(self, string):
+        return wtforms_domain.gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return wtforms_domain.ngettext(singular, plural, n)
+
+
+class AdminForm(BaseForm):
+    """Every generated form: Flask-WTF's CSRF token and messages in the user's language."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return _Translations()
+
+
+def now() -> datetime:
+    """The request's moment: read once at the edge, passed into the models."""
+    return datetime.now(UTC)
+
+
+class SecuredModelView(ModelView):
+    """A generated screen whose buttons, rows and dropdowns follow the permission table."""
+
+    #: The resource's name in the permission table.
+    resource: str = ""
+
+    form_base_class = AdminForm
+    model_form_converter = ModelConverter
+    filter_converter = FilterConverter()
+    column_type_formatters = TYPE_FORMATTERS
+    column_type_formatters_detail = TYPE_FORMATTERS
+    column_type_formatters_export = EXPORT_FORMATTERS
+    column_exclude_list = ("version", "archived_at")
+    column_details_exclude_list = ("version", "archived_at")
+    form_excluded_columns = ("version", "archived_at")
+    can_view_details = True
+    can_set_page_size = True
+    page_size = 20
+    export_types = ["csv"]
+    #: The relationship that records who made a new row (the logged-in user).
+    author_field: str | None = None
+    #: Extra upload fields: form field name -> (relationship on the model, AttachmentKind).
+    upload_fields: dict = {}
+
+    def allowed(self, action: str) -> bool:
+        return current_user.is_authenticated and can(current_user.role, action, self.resource)
+
+    @property
+    def can_create(self):
+        return self.allowed(CREATE)
+
+    @property
+    def can_edit(self):
+        return self.allowed(EDIT)
+
+    @property
+    def can_delete(self):
+        return self.allowed(ARCHIVE)
+
+    @property
+    def can_export(self):
+        return self.allowed(EXPORT)
+
+    def is_accessible(self):
+        return self.allowed(VIEW)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login_view", next=request.full_path))
+        abort(403)
+
+    # Rows: every path that loads rows goes through scope().
+    def get_query(self):
+        return scope(super().get_query(), self.model, current_user)
+
+    def get_count_query(self):
+        return scope(super().get_count_query(), self.model, current_user)
+
+    def get_one(self, id):
+        try:
+            key = int(id)
+        except (TypeError, ValueError):
+            return None
+        return self.get_query().filter(self.model.id == key).one_or_none()
+
+    def create_form(self, obj=None):
+        return self._scope_choices(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._scope_choices(super().edit_form(obj))
+
+    def _scope_choices(self, form):
+        """Relation dropdowns list only rows the user may see."""
+        for field in form:
+            factory = getattr(field, "query_factory", None)
+            if factory is not None:
+                query = factory()
+                model = query.column_descriptions[0]["entity"]
+                field.query_factory = lambda q=query, m=model: scope(q, m, current_user)
+        return form
+
+    # Saving: the model decides, the view turns its refusal into a message.
+    def on_model_change(self, form, model, is_created):
+        if not self.allowed(CREATE if is_created else EDIT):
+            raise DomainError(_l("You may not change this data."))
+        at = now()
+        if is_created and self.author_field:
+            setattr(model, self.author_field, current_user._get_current_object())
+        for field_name, (relation, kind) in self.upload_fields.items():
+            upload = form[field_name].data
+            if upload and upload.filename:
+                setattr(model, relation, Attachment.from_bytes(
+                    kind, upload.filename, upload.read(), at, current_user))
+        with db.session.no_autoflush:
+            if not may_own(current_user, model):
+                raise AgencyScopeViolation()
+            if hasattr(model, "before_save"):
+                model.before_save(at=at, by=current_user)
+
+    def delete_model(self, model):
+        """Archive instead of delete: business records are never removed."""
+        if not self.can_delete or not hasattr(model, "archive"):
+            flash(gettext("This data cannot be archived."), "error")
+            return False
+        try:
+            model.archive(at=now())
+            db.session.commit()
+        except Exception as exc:
+            db.session.rollback()
+            if not self.handle_view_exception(exc):
+                raise
+            return False
+        return True
+
+    def handle_view_exception(self, exc):
+        if isinstance(exc, DomainError):
+            flash(str(exc), "error")
+            return True
+        if isinstance(exc, StaleDataError):
+            flash(gettext("Someone else changed this data in the meantime; nothing was saved. "
+                          "Open it again to see their change."), "error")
+            return True
+        if isinstance(exc, IntegrityError):
+            flash(gettext("The data clashes with data already saved (for example a duplicate "
+                          "number); nothing was saved."), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    def get_export_value(self, model, name):
+        return neutralize_formula(super().get_export_value(model, name))
+
+    def get_export_name(self, export_type="csv"):
+        return f"{self.endpoint}_{now().strftime('%Y%m%d_%H%M')}.{export_type}"
+
+    def action_view(self):
+        if not self.allowed(VIEW):
+            abort(403)
+        return super().action_view()
+

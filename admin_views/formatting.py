@@ -1,0 +1,65 @@
+"""How values read on screen: office time (WIB), Indonesian dates, Rupiah, enum labels."""
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_admin.model import typefmt
+from flask_babel import format_date, format_datetime, format_decimal
+
+from models.timezone import to_local
+
+
+def local_datetime(value: datetime | None) -> str:
+    """3 Februari 2020 14:05 WIB (in the user's language, in the office's time zone)."""
+    if value is None:
+        return ""
+    return f"{format_datetime(value, 'd MMMM y HH:mm')} WIB"
+
+
+def local_date(value: date | None) -> str:
+    return "" if value is None else format_date(value, "d MMMM y")
+
+
+def rupiah(value: Decimal | int | None) -> str:
+    """Rp 150.000.000 (cents shown only when there are any)."""
+    if value is None:
+        return ""
+    return f"Rp {format_decimal(value, '#,##0.##')}"
+
+
+#: Formatters by Python type, for every list and details screen.
+TYPE_FORMATTERS = dict(typefmt.BASE_FORMATTERS)
+TYPE_FORMATTERS.update({
+    datetime: lambda view, value, name: local_datetime(value),
+    date: lambda view, value, name: local_date(value),
+    enum.Enum: lambda view, value, name: str(value.label),
+})
+
+#: Formatters for CSV exports: plain office-time values a spreadsheet reads.
+EXPORT_FORMATTERS = dict(typefmt.EXPORT_FORMATTERS)
+EXPORT_FORMATTERS.update({
+    datetime: lambda view, value, name: to_local(value).strftime("%Y-%m-%d %H:%M"),
+    date: lambda view, value, name: value.isoformat(),
+    enum.Enum: lambda view, value, name: str(value.label),
+})
+
+#: First characters that make a spreadsheet run a cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize_formula(value):
+    """Prefix a text cell that a spreadsheet would execute with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def money_column(view, context, model, name):
+    return rupiah(getattr(model, name))
+
+
+def register(app) -> None:
+    """Make the same formatters available to templates."""
+    app.jinja_env.filters.update(local_datetime=local_datetime, local_date=local_date,
+                                 rupiah=rupiah)

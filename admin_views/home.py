@@ -1,0 +1,42 @@
+"""The home page: what waits on the logged-in person now, and the pipeline at a glance."""
+
+from flask import redirect, url_for
+from flask_admin import AdminIndexView, expose
+from flask_login import current_user
+from sqlalchemy import func
+
+from models import EquipmentFault, LetterStatus, RequestLetter, db
+from models.letters import waiting_statuses
+
+from .permissions import VIEW, can, scope
+
+#: How many waiting letters the home page lists before pointing to the full list.
+WAITING_SHOWN = 10
+
+
+def letters(user):
+    return scope(db.session.query(RequestLetter), RequestLetter, user)
+
+
+class HomeView(AdminIndexView):
+    @expose("/")
+    def index(self):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login_view"))
+        user = current_user
+        sees_letters = can(user.role, VIEW, "letter")
+        waiting, by_status, faults = [], [], None
+        statuses = waiting_statuses(user.role)
+        if sees_letters and statuses:
+            waiting = (letters(user).filter(RequestLetter.status.in_(statuses))
+                       .order_by(RequestLetter.received_at).limit(WAITING_SHOWN).all())
+        if sees_letters:
+            counts = dict(letters(user).with_entities(RequestLetter.status, func.count())
+                          .group_by(RequestLetter.status).all())
+            by_status = [(status, counts.get(status, 0)) for status in LetterStatus]
+        if can(user.role, VIEW, "equipment_fault"):
+            faults = scope(db.session.query(EquipmentFault), EquipmentFault, user).filter(
+                EquipmentFault.repaired_at.is_(None)).count()
+        return self.render("home.html", waiting=waiting, waiting_statuses=statuses,
+                           by_status=by_status, open_faults=faults,
+                           sees_letters=sees_letters)

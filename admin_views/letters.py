@@ -1,0 +1,92 @@
+"""Screens for request letters and their dispositions."""
+
+from flask import request, url_for
+from flask_admin import expose
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+
+from models import AttachmentKind, db
+
+from .base import SecuredModelView, now
+from .fields import UploadField
+
+
+def attachment_link(relation):
+    """A list/details column that links to the attachment's permission-checked download."""
+    def formatter(view, context, model, name):
+        file = getattr(model, relation)
+        if file is None:
+            return ""
+        return Markup('<a href="{}">{}</a>').format(
+            url_for("attachments.download", attachment_id=file.id), file.filename)
+    return formatter
+
+
+class RequestLetterView(SecuredModelView):
+    resource = "letter"
+    column_list = ("agenda_number", "agenda_year", "number", "letter_date", "received_at",
+                   "agency", "subject", "request_kind", "urgency", "status")
+    column_details_list = ("agenda_number", "agenda_year", "number", "letter_date",
+                           "received_at", "agency", "subject", "summary", "request_kind",
+                           "application_name", "application", "spbe_category",
+                           "security_class", "urgency", "archive_code", "scan", "status",
+                           "registered_at", "registered_by")
+    column_export_list = column_details_list
+    column_default_sort = ("received_at", True)
+    column_searchable_list = ("number", "subject", "application_name")
+    column_filters = ("status", "request_kind", "urgency", "security_class", "spbe_category",
+                      "letter_date", "received_at", "agency.name", "agenda_year")
+    column_formatters = {"scan": attachment_link("scan")}
+    form_columns = ("number", "letter_date", "received_at", "agency", "subject", "summary",
+                    "request_kind", "application_name", "application", "spbe_category",
+                    "security_class", "urgency", "archive_code", "scan_file")
+    form_extra_fields = {"scan_file": UploadField(_l("Scanned letter (PDF, JPEG or PNG)"))}
+    upload_fields = {"scan_file": ("scan", AttachmentKind.LETTER_SCAN)}
+    form_args = {"received_at": {"default": now}}
+    column_labels = {
+        "agenda_number": _l("Agenda no."), "agenda_year": _l("Year"),
+        "number": _l("Letter no."), "letter_date": _l("Letter date"),
+        "received_at": _l("Received at"), "agency": _l("From (OPD)"),
+        "agency.name": _l("OPD"), "subject": _l("Subject"), "summary": _l("Summary"),
+        "request_kind": _l("Request kind"), "application_name": _l("Application name (new)"),
+        "application": _l("Application (upgrade)"), "spbe_category": _l("SPBE category"),
+        "security_class": _l("Security class"), "urgency": _l("Urgency"),
+        "archive_code": _l("Classification code"), "scan": _l("Scanned letter"),
+        "status": _l("Status"), "registered_at": _l("Registered at"),
+        "registered_by": _l("Registered by"),
+    }
+
+    def on_model_change(self, form, model, is_created):
+        if is_created and model.agency is None and current_user.agency is not None:
+            model.agency = current_user.agency
+        super().on_model_change(form, model, is_created)
+
+
+class DispositionView(SecuredModelView):
+    resource = "disposition"
+    author_field = "from_user"
+    column_list = ("letter", "from_user", "to_user", "instructions", "disposed_at",
+                   "read_at", "deadline")
+    column_details_list = column_list + ("note",)
+    column_export_list = column_details_list
+    column_default_sort = ("disposed_at", True)
+    column_searchable_list = ("note",)
+    column_filters = ("disposed_at", "read_at", "deadline", "to_user.full_name")
+    form_columns = ("letter", "to_user", "instructions", "note", "disposed_at", "deadline")
+    form_args = {"disposed_at": {"default": now}}
+    column_labels = {
+        "letter": _l("Letter"), "from_user": _l("From"), "to_user": _l("Forwarded to"),
+        "to_user.full_name": _l("Forwarded to"), "instructions": _l("Instructions"),
+        "note": _l("Note"), "disposed_at": _l("Disposed at"), "read_at": _l("Read at"),
+        "deadline": _l("Deadline"),
+    }
+
+    @expose("/details/")
+    def details_view(self):
+        """Opening a disposition addressed to oneself marks it read."""
+        record = self.get_one(request.args.get("id"))
+        if record is not None and record.to_user_id == current_user.id and not record.read_at:
+            record.read_at = now()
+            db.session.commit()
+        return super().details_view()

@@ -1,0 +1,89 @@
+"""Screens for the reference data the sysadmin keeps: agencies, users, standards, equipment."""
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import PasswordField, validators
+
+from models import DomainError
+from models.nip import parse_nip
+
+from .base import SecuredModelView, now
+from .fields import ModelCheck
+
+
+class AgencyView(SecuredModelView):
+    resource = "agency"
+    column_list = ("code", "name", "short_name", "kind", "parent", "active")
+    column_export_list = column_list
+    column_default_sort = "code"
+    column_searchable_list = ("code", "name", "short_name")
+    column_filters = ("kind", "active", "parent.name")
+    form_columns = column_list
+    column_labels = {
+        "code": _l("Code"), "name": _l("Name"), "short_name": _l("Short name"),
+        "kind": _l("Kind"), "parent": _l("Parent agency"), "parent.name": _l("Parent agency"),
+        "active": _l("Active"),
+    }
+
+
+class UserView(SecuredModelView):
+    resource = "user"
+    column_list = ("username", "full_name", "nip", "position", "role", "agency", "active")
+    column_details_list = column_list + ("language",)
+    column_export_list = column_details_list
+    column_default_sort = "username"
+    column_searchable_list = ("username", "full_name", "nip", "position")
+    column_filters = ("role", "active", "agency.name")
+    form_columns = ("username", "full_name", "nip", "position", "role", "agency", "language",
+                    "active", "new_password")
+    form_extra_fields = {"new_password": PasswordField(
+        _l("New password"), [validators.Optional(), validators.Length(min=8, max=128)],
+        description=_l("At least 8 characters. Leave empty to keep the current password."))}
+    form_args = {"nip": {"validators": [validators.Optional(), validators.Length(max=25),
+                                        ModelCheck(parse_nip)],
+                         "description": _l("18 digits, e.g. 19610329 198903 1 004")}}
+    column_labels = {
+        "username": _l("Username"), "full_name": _l("Full name"), "nip": _l("NIP"),
+        "position": _l("Position"), "role": _l("Role"), "agency": _l("Agency"),
+        "agency.name": _l("Agency"), "language": _l("Language"), "active": _l("Active"),
+    }
+
+    def on_model_change(self, form, model, is_created):
+        if form.new_password.data:
+            model.set_password(form.new_password.data)
+        elif is_created:
+            raise DomainError(_l("A new user needs a password."))
+        if not is_created and model is current_user and not model.active:
+            raise DomainError(_l("You cannot deactivate your own account."))
+        super().on_model_change(form, model, is_created)
+
+
+class ServiceStandardView(SecuredModelView):
+    resource = "standard"
+    column_list = ("number", "name", "actor_role", "kelengkapan", "minutes", "output")
+    column_export_list = column_list
+    column_default_sort = "number"
+    form_columns = ("name", "actor_role", "kelengkapan", "minutes", "output")
+    form_args = {"minutes": {"validators": [validators.InputRequired(),
+                                            validators.NumberRange(min=1, max=43200)]}}
+    column_labels = {
+        "number": _l("Step"), "name": _l("Activity"), "actor_role": _l("Executor"),
+        "kelengkapan": _l("Requirements (kelengkapan)"), "minutes": _l("Time allowed (minutes)"),
+        "output": _l("Output"),
+    }
+
+
+class EquipmentFaultView(SecuredModelView):
+    resource = "equipment_fault"
+    author_field = "reported_by"
+    column_list = ("item", "reported_at", "reported_by", "repaired_at", "note")
+    column_export_list = column_list
+    column_default_sort = ("reported_at", True)
+    column_searchable_list = ("item", "note")
+    column_filters = ("reported_at", "repaired_at")
+    form_columns = ("item", "reported_at", "repaired_at", "note")
+    form_args = {"reported_at": {"default": now}}
+    column_labels = {
+        "item": _l("Equipment"), "reported_at": _l("Reported at"),
+        "reported_by": _l("Reported by"), "repaired_at": _l("Repaired at"), "note": _l("Note"),
+    }

@@ -1,0 +1,60 @@
+"""The one permission table (role x resource x action) and the one row-scope helper."""
+
+from models import Role
+
+VIEW, CREATE, EDIT, ARCHIVE, EXPORT = "view", "create", "edit", "archive", "export"
+ACTIONS = {"v": VIEW, "c": CREATE, "e": EDIT, "a": ARCHIVE, "x": EXPORT}
+
+#: Every resource the panel shows; the admin views name theirs with `resource = ...`.
+RESOURCES = ("letter", "disposition", "meeting", "decision", "rka_item", "application",
+             "standard", "equipment_fault", "agency", "user")
+
+#: role -> resource -> allowed actions, one letter each: v view, c create, e edit, a archive,
+#: x export. What a role is not given here, it cannot do.
+TABLE = {
+    Role.SYSADMIN: dict(letter="vx", disposition="vx", meeting="vx", decision="vx",
+                        rka_item="vx", application="vceax", standard="vex",
+                        equipment_fault="vceax", agency="vceax", user="vceax"),
+    Role.CLERK: dict(letter="vceax", disposition="v", meeting="v", decision="v",
+                     application="v", equipment_fault="vc", agency="v"),
+    Role.KADIS: dict(letter="vx", disposition="vcex", meeting="vx", decision="vx",
+                     rka_item="vx", application="vx", standard="v", equipment_fault="v"),
+    Role.KABID: dict(letter="vx", disposition="vcex", meeting="vx", decision="vx",
+                     rka_item="vx", application="vx", standard="v", equipment_fault="vc"),
+    Role.KASI: dict(letter="vx", disposition="v", meeting="vceax", decision="vcex",
+                    rka_item="vceax", application="vceax", standard="v",
+                    equipment_fault="vce"),
+    Role.OPD: dict(letter="vc", meeting="v", decision="v", application="v"),
+    Role.SUPERVISOR: dict(letter="vx", disposition="vx", meeting="vx", decision="vx",
+                          rka_item="vx", application="vx", standard="v",
+                          equipment_fault="vx", agency="v", user="v"),
+}
+
+#: Roles that see only the rows of their own agency.
+ROW_SCOPED = frozenset({Role.OPD})
+
+
+def can(role, action: str, resource: str) -> bool:
+    """Whether `role` may do `action` on `resource`, according to TABLE."""
+    codes = TABLE.get(role, {}).get(resource, "")
+    return any(ACTIONS[c] == action for c in codes)
+
+
+def scope(query, model, user):
+    """Restrict a query on `model` to the rows `user` may see: the one row-scope helper."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return query.filter(False)
+    if user.role in ROW_SCOPED:
+        if not hasattr(model, "agency_scope"):
+            return query.filter(False)
+        query = query.filter(model.agency_scope(user.agency_id))
+    if hasattr(model, "archived_at"):
+        query = query.filter(model.archived_at.is_(None))
+    return query
+
+
+def may_own(user, record) -> bool:
+    """Whether a record, as it is about to be saved, lies inside the user's row scope."""
+    if user.role not in ROW_SCOPED:
+        return True
+    return getattr(record, "owner_agency_id", None) == user.agency_id

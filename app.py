@@ -1,0 +1,41 @@
+"""The application factory."""
+
+from flask import Flask, redirect, session, url_for
+from flask_babel import Babel
+from flask_login import LoginManager, current_user
+from flask_migrate import Migrate
+from flask_wtf import CSRFProtect
+
+from admin_views import init_admin
+from config import Config
+from models import User, db
+from models.db import render_migration_type
+
+
+def select_locale():
+    if current_user.is_authenticated and current_user.language:
+        return current_user.language.value
+    return session.get("language") or "id"
+
+
+def create_app(overrides=None):
+    """Build the app: defaults from Config, then `overrides` (a mapping, used by tests)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    app.config.update(overrides or {})
+
+    db.init_app(app)
+    Migrate(app, db, render_as_batch=True, compare_type=True, render_item=render_migration_type)
+    Babel(app, locale_selector=select_locale,
+          timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
+    CSRFProtect(app)
+    login = LoginManager(app)
+    login.login_view = "auth.login_view"
+    login.user_loader(lambda user_id: db.session.get(User, int(user_id)))
+    init_admin(app)
+
+    app.add_url_rule("/", "root", lambda: redirect(url_for("admin.index")))
+
+    from commands import register_commands
+    register_commands(app)
+    return app

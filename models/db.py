@@ -1,0 +1,130 @@
+"""The database handle, the declarative base and the column types every model shares."""
+
+import enum
+import sqlite3
+from datetime import UTC, datetime
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import DateTime, Enum, Integer, MetaData, String, TypeDecorator, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+#: Constraint names fixed so that Alembic builds the same schema on SQLite, PostgreSQL and MariaDB.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+class UTCDateTime(TypeDecorator):
+    """A moment in time: stored as naive UTC on every backend, handed out as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; pass an aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class CodeList(TypeDecorator):
+    """A small list of enum codes (a multiple choice), stored as comma-separated text."""
+
+    impl = String(200)
+    cache_ok = True
+
+    def __init__(self, enum_class, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enum_class = enum_class
+
+    def process_bind_param(self, value, dialect):
+        if not value:
+            return ""
+        return ",".join(self.enum_class(v).value for v in value)
+
+    def process_result_value(self, value, dialect):
+        return [self.enum_class(v) for v in value.split(",")] if value else []
+
+
+class LabeledEnum(enum.Enum):
+    """An enum whose members carry a translatable label: LABELS = enum.nonmember({value: _l(...)})."""
+
+    @property
+    def label(self):
+        return self.LABELS[self.value]
+
+    @classmethod
+    def choices(cls):
+        return [(m.value, m.label) for m in cls]
+
+    def __str__(self):
+        return str(self.label)
+
+    def __html__(self):
+        return str(self.label)
+
+
+def enum_column(enum_class, **kwargs):
+    """A portable enum column: VARCHAR plus a CHECK constraint, never a native ENUM type."""
+    return mapped_column(
+        Enum(enum_class, native_enum=False, values_callable=lambda e: [m.value for m in e],
+             length=30, validate_strings=True, create_constraint=True,
+             name=enum_class.__name__.lower()),
+        **kwargs,
+    )
+
+
+class Archivable:
+    """Business records are archived, never deleted; every edit bumps the version."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+    def archive(self, at: datetime) -> None:
+        """Hide the record from every list; it stays in the database."""
+        self.archived_at = at
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: enforce foreign keys, write-ahead log, wait instead of failing when busy."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def render_migration_type(type_, obj, autogen_context):
+    """Alembic: write the model's own column types as the plain types they store."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    if type_ == "type" and isinstance(obj, CodeList):
+        return "sa.String(length=200)"
+    return False

@@ -1,0 +1,67 @@
+"""Dispositions: a superior routes a letter to a subordinate with ticked instructions."""
+
+from datetime import datetime
+from enum import nonmember
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import Archivable, CodeList, LabeledEnum, UTCDateTime, db
+from .errors import DomainError
+from .letters import RequestLetter
+from .users import User
+
+
+class Instruction(LabeledEnum):
+    RESPOND = "respond"
+    PROCESS = "process"
+    COORDINATE = "coordinate"
+    REVIEW = "review"
+    SCHEDULE_MEETING = "schedule"
+    LABELS = nonmember({
+        "respond": _l("Tanggapan dan saran"), "process": _l("Proses lebih lanjut"),
+        "coordinate": _l("Koordinasi/konfirmasikan"), "review": _l("Telaah"),
+        "schedule": _l("Jadwalkan rapat"),
+    })
+
+
+class Disposition(Archivable, db.Model):
+    __tablename__ = "disposition"
+
+    letter_id: Mapped[int] = mapped_column(ForeignKey("request_letter.id"), index=True)
+    from_user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    to_user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    instructions: Mapped[list[Instruction]] = mapped_column(CodeList(Instruction), default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+    disposed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    letter: Mapped[RequestLetter] = relationship()
+    from_user: Mapped[User] = relationship(foreign_keys=[from_user_id])
+    to_user: Mapped[User] = relationship(foreign_keys=[to_user_id])
+
+    def __str__(self):
+        return f"{self.letter} → {self.to_user.full_name if self.to_user else ''}"
+
+    @classmethod
+    def agency_scope(cls, agency_id):
+        return cls.letter.has(RequestLetter.agency_scope(agency_id))
+
+    @property
+    def owner_agency_id(self):
+        return self.letter.agency_id
+
+    def before_save(self, at: datetime, by) -> None:
+        """A disposition comes after the letter arrived and is read after it was made."""
+        if not self.instructions and not (self.note or "").strip():
+            raise DomainError(_l("Tick at least one instruction or write a note."))
+        if self.from_user_id == self.to_user_id or self.from_user is self.to_user:
+            raise DomainError(_l("A letter cannot be disposed to its sender."))
+        if self.disposed_at < self.letter.received_at:
+            raise DomainError(_l("A disposition cannot come before the letter was received."))
+        if self.read_at and self.read_at < self.disposed_at:
+            raise DomainError(_l("A disposition cannot be read before it was made."))
+        if self.deadline and self.deadline < self.disposed_at:
+            raise DomainError(_l("The deadline cannot be before the disposition."))

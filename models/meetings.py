@@ -1,0 +1,67 @@
+"""Technical meetings (rapat teknis) with the requesting OPD, normally in the Pontive Center."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .agencies import Agency
+from .attachments import Attachment
+from .db import Archivable, UTCDateTime, db
+from .errors import DomainError
+from .letters import RequestLetter
+from .users import User
+
+#: The SOP's meeting room.
+DEFAULT_PLACE = "Ruang Rapat Pontive Center"
+
+meeting_staff = Table(
+    "meeting_staff", db.metadata,
+    Column("meeting_id", ForeignKey("meeting.id"), primary_key=True),
+    Column("user_id", ForeignKey("user_account.id"), primary_key=True),
+)
+meeting_agency = Table(
+    "meeting_agency", db.metadata,
+    Column("meeting_id", ForeignKey("meeting.id"), primary_key=True),
+    Column("agency_id", ForeignKey("agency.id"), primary_key=True),
+)
+
+
+class Meeting(Archivable, db.Model):
+    __tablename__ = "meeting"
+
+    letter_id: Mapped[int] = mapped_column(ForeignKey("request_letter.id"), index=True)
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    place: Mapped[str] = mapped_column(String(150), default=DEFAULT_PLACE)
+    minutes: Mapped[str | None] = mapped_column(Text)
+    minutes_file_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
+    recommendation: Mapped[str | None] = mapped_column(Text)
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    letter: Mapped[RequestLetter] = relationship()
+    staff: Mapped[list[User]] = relationship(secondary=meeting_staff)
+    agencies: Mapped[list[Agency]] = relationship(secondary=meeting_agency)
+    minutes_file: Mapped[Attachment | None] = relationship()
+
+    def __str__(self):
+        return f"{self.letter} · {self.place}"
+
+    @classmethod
+    def agency_scope(cls, agency_id):
+        return cls.letter.has(RequestLetter.agency_scope(agency_id))
+
+    @property
+    def owner_agency_id(self):
+        return self.letter.agency_id
+
+    def before_save(self, at: datetime, by) -> None:
+        """A meeting follows the letter; minutes belong to a meeting that was held."""
+        if self.scheduled_at < self.letter.received_at:
+            raise DomainError(_l("A meeting cannot be scheduled before the letter was received."))
+        if self.held_at and self.held_at > at:
+            raise DomainError(_l("A meeting cannot be held in the future."))
+        if self.held_at and self.held_at < self.letter.received_at:
+            raise DomainError(_l("A meeting cannot be held before the letter was received."))
+        if (self.minutes or self.recommendation) and not self.held_at:
+            raise DomainError(_l("Record when the meeting was held before its minutes."))

@@ -1,0 +1,48 @@
+"""Service standards (mutu baku): one row per SOP step, with its time allowed."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import db, enum_column
+from .errors import DomainError
+from .users import Role
+
+#: The SOP's three steps as printed in SOP 100/TKPBET.DKI/2020.
+SOP_STEPS = [
+    dict(number=1, name="Menerima, menelaah dan mendisposisikan surat permohonan kepada Kasi PK&AI",
+         actor_role=Role.KABID, kelengkapan="Surat Permohonan Aplikasi dari OPD", minutes=15,
+         output="Surat telah didisposisikan"),
+    dict(number=2, name="Menerima dan menganalisa surat permohonan, berkonsultasi dengan Kabid "
+                        "TKPBET dan berkoordinasi dengan OPD pemohon",
+         actor_role=Role.KASI, kelengkapan="Surat Permohonan Aplikasi dari OPD, Komputer dll",
+         minutes=60, output="Surat telah diterima dan dikoordinasikan"),
+    dict(number=3, name="Penganggaran aplikasi disetujui dan direncanakan di dalam RKA",
+         actor_role=Role.KASI, kelengkapan="Surat Permohonan, Komputer", minutes=60,
+         output="RKA Pembuatan / Peningkatan Aplikasi"),
+]
+
+
+class ServiceStandard(db.Model):
+    __tablename__ = "service_standard"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    actor_role: Mapped[Role] = enum_column(Role)
+    kelengkapan: Mapped[str] = mapped_column(Text)
+    minutes: Mapped[int] = mapped_column(Integer)
+    output: Mapped[str] = mapped_column(String(255))
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+    def before_save(self, at, by) -> None:
+        if not 1 <= self.minutes <= 60 * 24 * 30:
+            raise DomainError(_l("The time allowed must be between 1 minute and 30 days."))
+
+
+def load_sop_standards(session) -> None:
+    """Insert the SOP's standards where missing (idempotent)."""
+    have = {n for (n,) in session.query(ServiceStandard.number)}
+    session.add_all(ServiceStandard(**s) for s in SOP_STEPS if s["number"] not in have)
