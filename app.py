@@ -1,6 +1,6 @@
 """The application factory."""
 
-from flask import Flask, redirect, session, url_for
+from flask import Flask, has_request_context, redirect, session, url_for
 from flask_babel import Babel
 from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
@@ -13,9 +13,12 @@ from models.db import render_migration_type
 
 
 def select_locale():
+    """The user's language, else the session's choice, else Bahasa Indonesia."""
+    if not has_request_context():
+        return None
     if current_user.is_authenticated and current_user.language:
         return current_user.language.value
-    return session.get("language") or "id"
+    return session.get("language")
 
 
 def create_app(overrides=None):

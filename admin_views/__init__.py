@@ -25,7 +25,7 @@ def init_admin(app) -> Admin:
                   theme=Bootstrap4Theme(base_template="layout.html",
                                         swatch=app.config["FLASK_ADMIN_SWATCH"], fluid=True))
     letters, followup, master = _l("Letters"), _l("Follow-up"), _l("Reference data")
-    s = db.session
+    s = db
     for view in (
         RequestLetterView(RequestLetter, s, name=_l("Request letters"), category=letters,
                           endpoint="letters"),

@@ -178,8 +178,3 @@ class SecuredModelView(ModelView):
     def get_export_name(self, export_type="csv"):
         return f"{self.endpoint}_{now().strftime('%Y%m%d_%H%M')}.{export_type}"
 
-    def action_view(self):
-        if not self.allowed(VIEW):
-            abort(403)
-        return super().action_view()
-

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_admin.model import typefmt
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from models.timezone import to_local
 
@@ -63,3 +63,4 @@ def register(app) -> None:
     """Make the same formatters available to templates."""
     app.jinja_env.filters.update(local_datetime=local_datetime, local_date=local_date,
                                  rupiah=rupiah)
+    app.jinja_env.globals.update(get_locale=get_locale)

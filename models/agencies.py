@@ -45,6 +45,10 @@ class Agency(db.Model):
     def agency_scope(cls, agency_id):
         return cls.id == agency_id
 
+    def archive(self, at) -> None:
+        """Agencies are never removed: archiving one deactivates it."""
+        self.active = False
+
     def before_save(self, at, by) -> None:
         """A kelurahan hangs from a kecamatan; nothing else has a parent but itself never."""
         if self.kind is AgencyKind.KELURAHAN and (

@@ -42,8 +42,10 @@ class Application(Archivable, db.Model):
     rka_item_id: Mapped[int | None] = mapped_column(ForeignKey("rka_item.id", use_alter=True), index=True)
 
     agency: Mapped[Agency] = relationship()
-    letter: Mapped["RequestLetter | None"] = relationship(foreign_keys=[letter_id])  # noqa: F821
-    rka_item: Mapped["RkaItem | None"] = relationship()  # noqa: F821
+    # post_update: application and request_letter (and rka_item) refer to each other
+    letter: Mapped["RequestLetter | None"] = relationship(  # noqa: F821
+        foreign_keys=[letter_id], post_update=True)
+    rka_item: Mapped["RkaItem | None"] = relationship(post_update=True)  # noqa: F821
 
     def __str__(self):
         return self.name

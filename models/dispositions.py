@@ -57,7 +57,7 @@ class Disposition(Archivable, db.Model):
         """A disposition comes after the letter arrived and is read after it was made."""
         if not self.instructions and not (self.note or "").strip():
             raise DomainError(_l("Tick at least one instruction or write a note."))
-        if self.from_user_id == self.to_user_id or self.from_user is self.to_user:
+        if self.from_user is not None and self.from_user is self.to_user:
             raise DomainError(_l("A letter cannot be disposed to its sender."))
         if self.disposed_at < self.letter.received_at:
             raise DomainError(_l("A disposition cannot come before the letter was received."))

@@ -66,6 +66,10 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return bool(self.active)
 
+    def archive(self, at) -> None:
+        """Accounts are never removed: archiving one deactivates it."""
+        self.active = False
+
     def set_password(self, password: str) -> None:
         if len(password or "") < 8:
             raise DomainError(_l("A password needs at least 8 characters."))

@@ -1,0 +1,142 @@
+"""Fixtures: one app per test on the database named by TEST_DATABASE_URL, migrated once."""
+
+import os
+import re
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from app import create_app
+from models import Role, db
+from models.standards import load_sop_standards
+
+from .builders import PASSWORD, make_agency, make_user
+
+HERE = Path(__file__).resolve().parent
+
+
+def _database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL", "sqlite")
+    if url == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    return url
+
+
+def _drop_everything(url):
+    """Start from an empty database, whatever an earlier run left."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        elif engine.dialect.name in ("mysql", "mariadb"):
+            conn.execute(text("SET FOREIGN_KEY_CHECKS=0"))
+            for table in inspect(conn).get_table_names():
+                conn.execute(text(f"DROP TABLE `{table}`"))
+            conn.execute(text("SET FOREIGN_KEY_CHECKS=1"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = _database_url(tmp_path_factory)
+    _drop_everything(url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        flask_migrate.upgrade(directory=str(HERE.parent / "migrations"))
+        db.engine.dispose()
+    return url
+
+
+def _empty_tables():
+    """Remove every row (foreign keys off for the cycle application <-> request_letter)."""
+    dialect = db.engine.dialect.name
+    with db.engine.begin() as conn:
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        if dialect == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                              + " RESTART IDENTITY CASCADE"))
+            return
+        conn.execute(text("SET FOREIGN_KEY_CHECKS=0" if dialect != "sqlite"
+                          else "PRAGMA foreign_keys=OFF"))
+        for table in tables:
+            conn.execute(text(f"DELETE FROM {table}"))
+        conn.execute(text("SET FOREIGN_KEY_CHECKS=1" if dialect != "sqlite"
+                          else "PRAGMA foreign_keys=ON"))
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
+                      "SECRET_KEY": "test"})
+    with app.app_context():
+        load_sop_standards(db.session)
+        db.session.commit()
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+class Client:
+    """A test client that logs in through the log-in page and posts with the CSRF token.
+
+    Each request runs in an app context of its own, as in production: the test's own
+    context (and its `g` and database session) is not shared with the request.
+    """
+
+    TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+    def __init__(self, app):
+        self.app = app
+        self.http = app.test_client()
+
+    def token(self, path="/auth/login"):
+        page = self.get(path).get_data(as_text=True)
+        return self.TOKEN.search(page).group(1)
+
+    def get(self, path, **kw):
+        with self.app.app_context():
+            return self.http.get(path, **kw)
+
+    def post(self, path, data=None, csrf=True, **kw):
+        data = dict(data or {})
+        if csrf:
+            data.setdefault("csrf_token", self.token("/admin/" if self.logged_in else
+                                                     "/auth/login"))
+        with self.app.app_context():
+            return self.http.post(path, data=data, **kw)
+
+    logged_in = False
+
+    def login(self, username, password=PASSWORD):
+        response = self.post("/auth/login", {"username": username, "password": password})
+        self.logged_in = response.status_code == 302
+        return response
+
+
+@pytest.fixture
+def client(app):
+    return Client(app)
+
+
+@pytest.fixture
+def diskominfo(app):
+    return make_agency(code="DISKOMINFO", name="Dinas Komunikasi dan Informatika",
+                       short_name="Diskominfo")
+
+
+@pytest.fixture
+def login_as(app, client, diskominfo):
+    """Log the client in as a fresh user of `role` (OPD users belong to `agency`)."""
+    def login(role, agency=None):
+        user = make_user(role, agency=agency or diskominfo)
+        db.session.commit()
+        assert client.login(user.username).status_code == 302
+        return user
+    return login
+
+
+ROLES = list(Role)

@@ -1,0 +1,110 @@
+"""The permission table, proven cell by cell through the screens themselves."""
+
+import pytest
+
+from admin_views.permissions import ACTIONS, RESOURCES, TABLE, can
+from models import Role, db
+
+from .builders import make_agency
+from .world import EDITS, ENDPOINTS, build_world, edit_row_form
+
+CELLS = [(role, resource, action) for role in Role for resource in RESOURCES
+         for action in ACTIONS.values()]
+
+
+def _url(resource, path=""):
+    return f"/admin/{ENDPOINTS[resource]}/{path}"
+
+
+def _count(model):
+    return db.session.query(model).count()
+
+
+def check_view(client, world, resource, allowed):
+    row = world.rows[resource]
+    listing = client.get(_url(resource))
+    details = client.get(_url(resource, f"details/?id={row.id}"))
+    if allowed:
+        assert listing.status_code == 200 and details.status_code == 200
+    else:
+        assert listing.status_code == 403 and details.status_code == 403
+
+
+def check_create(client, world, resource, allowed):
+    model = type(world.rows[resource])
+    before = _count(model)
+    response = client.post(_url(resource, "new/"), world.form(resource))
+    db.session.expire_all()
+    if allowed:
+        assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+        assert _count(model) == before + 1
+    else:
+        assert response.status_code in (302, 403)
+        assert _count(model) == before
+
+
+def check_edit(client, world, resource, allowed):
+    row = world.rows[resource]
+    name, value = EDITS[resource]
+    old = getattr(row, name)
+    response = client.post(_url(resource, f"edit/?id={row.id}"), edit_row_form(world, resource))
+    db.session.expire_all()
+    now = getattr(row, name)
+    shown = str(getattr(now, "value", now))
+    if allowed:
+        assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+        assert shown == value
+    else:
+        assert response.status_code in (302, 403)
+        assert now == old
+
+
+def check_archive(client, world, resource, allowed):
+    row = world.rows[resource]
+    response = client.post(_url(resource, "delete/"), {"id": row.id})
+    db.session.expire_all()
+    hidden = (row.archived_at is not None) if hasattr(row, "archived_at") else \
+        (getattr(row, "active", True) is False)
+    assert response.status_code in (302, 403)
+    assert hidden is allowed
+
+
+def check_export(client, world, resource, allowed):
+    response = client.get(_url(resource, "export/csv/"))
+    is_csv = response.status_code == 200 and response.mimetype == "text/csv"
+    assert is_csv is allowed
+
+
+CHECKS = {"view": check_view, "create": check_create, "edit": check_edit,
+          "archive": check_archive, "export": check_export}
+
+
+@pytest.mark.parametrize("role,resource,action", CELLS,
+                         ids=[f"{r.value}-{res}-{a}" for r, res, a in CELLS])
+def test_permission_cell(client, login_as, role, resource, action):
+    owner = make_agency()
+    world = build_world(owner)
+    login_as(role, agency=owner if role is Role.OPD else None)
+    CHECKS[action](client, world, resource, can(role, action, resource))
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_menu_shows_exactly_the_screens_a_role_may_view(client, login_as, role):
+    login_as(role)
+    page = client.get("/admin/").get_data(as_text=True)
+    for resource in RESOURCES:
+        assert (f'href="{_url(resource)}"' in page) is can(role, "view", resource), resource
+
+
+def test_every_role_and_resource_is_in_the_table():
+    assert set(TABLE) == set(Role)
+    for grants in TABLE.values():
+        assert set(grants) <= set(RESOURCES)
+        assert all(set(codes) <= set(ACTIONS) for codes in grants.values())
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client, app):
+    for resource in RESOURCES:
+        response = client.get(_url(resource))
+        assert response.status_code == 302
+        assert "/auth/login" in response.headers["Location"]
