@@ -26,6 +26,10 @@ def create_app(overrides=None):
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(Config)
     app.config.update(overrides or {})
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("mysql"):
+        # as on PostgreSQL: each statement sees what other requests have committed
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"], "isolation_level": "READ COMMITTED"}
 
     db.init_app(app)
     Migrate(app, db, render_as_batch=True, compare_type=True, render_item=render_migration_type)
