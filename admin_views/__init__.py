@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from models import (Agency, Application, Decision, Disposition, EquipmentFault, Meeting,
                     RequestLetter, RkaItem, ServiceStandard, User, db)
 
-from . import formatting
+from . import errors, formatting
 from .attachments import bp as attachments_bp
 from .auth import AuthView
 from .followup import DecisionView, MeetingView, RkaItemView
@@ -49,4 +49,5 @@ def init_admin(app) -> Admin:
         admin.add_view(view)
     app.register_blueprint(attachments_bp)
     formatting.register(app)
+    errors.register(app)
     return admin

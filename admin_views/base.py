@@ -24,11 +24,13 @@ wtforms_domain = Domain(domain="wtforms")
 
 
 class _Translations:
+    """Raw catalog look-ups: WTForms fills the %(placeholders)s itself."""
+
     def gettext(self, string):
-        return wtforms_domain.gettext(string)
+        return wtforms_domain.get_translations().ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return wtforms_domain.ngettext(singular, plural, n)
+        return wtforms_domain.get_translations().ungettext(singular, plural, n)
 
 
 class AdminForm(BaseForm):
@@ -37,6 +39,10 @@ class AdminForm(BaseForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _Translations()
+
+
+#: Primary keys are 32-bit integers on every backend.
+MAX_ID = 2**31
 
 
 def now() -> datetime:
@@ -107,6 +113,8 @@ class SecuredModelView(ModelView):
             key = int(id)
         except (TypeError, ValueError):
             return None
+        if not 0 < key < MAX_ID:
+            return None
         return self.get_query().filter(self.model.id == key).one_or_none()
 
     def create_form(self, obj=None):
@@ -159,6 +167,7 @@ class SecuredModelView(ModelView):
         return True
 
     def handle_view_exception(self, exc):
+        db.session.rollback()  # nothing half-saved; and the message below may read the user
         if isinstance(exc, DomainError):
             flash(str(exc), "error")
             return True

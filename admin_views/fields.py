@@ -7,7 +7,7 @@ from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import DateTimeField, Select2Field, Select2Widget
 from flask_admin.model.form import converts
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 from wtforms import FileField, SelectMultipleField, validators
 
 from models.errors import DomainError
@@ -19,8 +19,8 @@ YEARS = range(1945, 2101)
 
 def _check_year(moment):
     if moment is not None and moment.year not in YEARS:
-        raise ValueError(_l("The year must be between %(first)s and %(last)s.",
-                            first=YEARS[0], last=YEARS[-1]))
+        raise ValueError(gettext("The year must be between %(first)s and %(last)s.",
+                                 first=YEARS[0], last=YEARS[-1]))
 
 
 class LocalDateTimeField(DateTimeField):
@@ -55,7 +55,7 @@ class EnumField(Select2Field):
 
     def pre_validate(self, form):
         if self.data is not None and self.data not in {v for v, _ in self.choices}:
-            raise ValueError(self.gettext("Not a valid choice."))
+            raise validators.ValidationError(self.gettext("Not a valid choice."))
 
     def populate_obj(self, obj, name):
         setattr(obj, name, self.enum_class(self.data) if self.data else None)

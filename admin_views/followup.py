@@ -1,8 +1,12 @@
 """Screens for what follows a disposition: technical meetings, decisions and RKA items."""
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
+from wtforms import validators
 
 from models import AttachmentKind, Decision, Outcome
+from models.budget import MAX_AMOUNT
 from models.meetings import DEFAULT_PLACE
 
 from .base import SecuredModelView, now
@@ -69,8 +73,11 @@ class RkaItemView(SecuredModelView):
     form_args = {
         "decision": {"query_factory": lambda: Decision.query.filter(
             Decision.outcome == Outcome.ACCEPTED)},
-        "volume": {"places": 2},
-        "unit_price": {"places": 2},
+        "volume": {"places": 2, "validators": [
+            validators.InputRequired(), validators.NumberRange(min=Decimal("0.01"),
+                                                               max=Decimal("9999999999"))]},
+        "unit_price": {"places": 2, "validators": [
+            validators.InputRequired(), validators.NumberRange(min=0, max=MAX_AMOUNT)]},
     }
     column_labels = {
         "decision": _l("Accepted request"), "fiscal_year": _l("Fiscal year"),

@@ -22,10 +22,11 @@ def local_date(value: date | None) -> str:
 
 
 def rupiah(value: Decimal | int | None) -> str:
-    """Rp 150.000.000 (cents shown only when there are any)."""
+    """Rp 150.000.000 (cents shown only when there are any: Rp 1.500.000,50)."""
     if value is None:
         return ""
-    return f"Rp {format_decimal(value, '#,##0.##')}"
+    pattern = "#,##0" if Decimal(value) == Decimal(value).to_integral_value() else "#,##0.00"
+    return f"Rp {format_decimal(value, pattern)}"
 
 
 #: Formatters by Python type, for every list and details screen.

@@ -39,8 +39,8 @@ class UserView(SecuredModelView):
     form_extra_fields = {"new_password": PasswordField(
         _l("New password"), [validators.Optional(), validators.Length(min=8, max=128)],
         description=_l("At least 8 characters. Leave empty to keep the current password."))}
-    form_args = {"nip": {"validators": [validators.Optional(), validators.Length(max=25),
-                                        ModelCheck(parse_nip)],
+    form_args = {"nip": {"validators": [validators.Optional(), ModelCheck(parse_nip)],
+                         "filters": [lambda text: "".join((text or "").split()) or None],
                          "description": _l("18 digits, e.g. 19610329 198903 1 004")}}
     column_labels = {
         "username": _l("Username"), "full_name": _l("Full name"), "nip": _l("NIP"),

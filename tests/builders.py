@@ -44,7 +44,7 @@ def make_user(role=Role.CLERK, agency=None, **overrides):
     return _save(User(password_hash=PASSWORD_HASH, **values))
 
 
-def make_letter(agency=None, **overrides):
+def make_letter(agency=None, at=NOW, **overrides):
     n = next(_serial)
     values = dict(number=f"000.8/{n}/TEST/2025", letter_date=date(2025, 2, 27),
                   received_at=datetime(2025, 2, 28, 2, 0, tzinfo=UTC),
@@ -52,7 +52,7 @@ def make_letter(agency=None, **overrides):
                   request_kind=RequestKind.NEW, application_name=f"Aplikasi {n}",
                   spbe_category=SpbeCategory.SPECIFIC)
     values.update(overrides)
-    return _save(RequestLetter(**values))
+    return _save(RequestLetter(**values), at=at)
 
 
 def make_application(agency=None, **overrides):
@@ -79,13 +79,13 @@ def make_meeting(letter=None, **overrides):
     return _save(Meeting(**values))
 
 
-def make_decision(letter=None, outcome=Outcome.ACCEPTED, **overrides):
+def make_decision(letter=None, outcome=Outcome.ACCEPTED, at=NOW, **overrides):
     letter = letter or make_letter()
     values = dict(letter=letter, outcome=outcome, decided_by=make_user(Role.KASI),
                   decided_at=letter.received_at + timedelta(days=2),
                   reason=None if outcome is Outcome.ACCEPTED else "Sudah ada aplikasi serupa")
     values.update(overrides)
-    return _save(Decision(**values))
+    return _save(Decision(**values), at=at)
 
 
 def make_rka_item(decision=None, **overrides):

@@ -1,0 +1,28 @@
+"""Error pages in the user's language, never a bare stack trace."""
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+#: status -> (title, explanation)
+MESSAGES = {
+    400: (_l("The request could not be processed"),
+          _l("The form has expired or is not valid. Reload the page and try again.")),
+    403: (_l("Access denied"), _l("Your role does not allow you to open this page.")),
+    404: (_l("Page not found"), _l("The page or data you are looking for does not exist.")),
+    405: (_l("The request could not be processed"), _l("This address does not accept that.")),
+    413: (_l("File too large"), _l("The file you sent is larger than allowed.")),
+    500: (_l("Something went wrong"),
+          _l("The error has been recorded. Nothing was saved; please try again.")),
+}
+
+
+def _page(status):
+    title, text = MESSAGES[status]
+    return render_template("error.html", status=status, title=title, text=text), status
+
+
+def register(app) -> None:
+    for status in MESSAGES:
+        app.register_error_handler(status, lambda exc, status=status: _page(status))
+    app.register_error_handler(CSRFError, lambda exc: _page(400))

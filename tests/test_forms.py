@@ -1,0 +1,161 @@
+"""Bad input on the generated screens: a clear Indonesian message, the form kept, nothing saved."""
+
+import pytest
+
+from models import RequestLetter, RkaItem, Role, User, db
+
+from .builders import make_agency, make_decision, make_letter
+from .world import build_world
+
+
+@pytest.fixture
+def clerk_world(login_as):
+    world = build_world(make_agency(name="Dinas Kesehatan"))
+    login_as(Role.CLERK)
+    return world
+
+
+def _letters():
+    db.session.commit()
+    return db.session.query(RequestLetter).count()
+
+
+def _post_letter(client, world, **changes):
+    data = world.form("letter")
+    data.update(changes)
+    return client.post("/admin/letters/new/", data)
+
+
+def test_a_clerk_registers_a_letter_and_it_gets_the_next_agenda_number(client, clerk_world):
+    response = _post_letter(client, clerk_world)
+    assert response.status_code == 302
+    db.session.commit()
+    letter = db.session.query(RequestLetter).filter_by(number="000.8/N/2025").one()
+    assert letter.agenda_year == 2025 and letter.agenda_number == 5  # after the world's four
+    assert letter.received_at.hour == 2  # 09:00 WIB typed, 02:00 UTC stored
+
+
+def test_a_duplicate_letter_number_from_the_same_agency_is_refused(client, clerk_world):
+    before = _letters()
+    page = _post_letter(client, clerk_world, number=clerk_world.letter.number)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "sudah terdaftar" in text
+    assert clerk_world.letter.number in text  # the form keeps what was typed
+    assert _letters() == before
+
+
+def test_the_same_number_from_another_agency_is_fine(client, clerk_world):
+    other = make_agency()
+    db.session.commit()
+    assert _post_letter(client, clerk_world, number=clerk_world.letter.number,
+                        agency=other.id).status_code == 302
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("subject", "", "Kolom ini wajib diisi."),
+    ("subject", "x" * 300, "255"),
+    ("letter_date", "31-31-2025", "tanggal"),
+    ("received_at", "kemarin", "tanggal"),
+    ("received_at", "0001-01-01 00:00:00", "1945"),
+    ("request_kind", "hapus", "tidak valid"),
+    ("agency", "999999", "tidak valid"),
+])
+def test_invalid_letter_fields_are_explained(client, clerk_world, field, value, message):
+    before = _letters()
+    page = _post_letter(client, clerk_world, **{field: value})
+    assert page.status_code == 200
+    assert message.lower() in page.get_data(as_text=True).lower()
+    assert _letters() == before
+
+
+def test_an_upgrade_request_must_name_the_application(client, clerk_world):
+    before = _letters()
+    page = _post_letter(client, clerk_world, request_kind="upgrade", application_name="")
+    assert page.status_code == 200
+    assert "aplikasi" in page.get_data(as_text=True)
+    assert _letters() == before
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("unit_price", "seratus", "desimal"),
+    ("unit_price", "-5", "0"),
+    ("volume", "0", "0.01"),
+    ("unit_price", "1e30", "9999"),
+    ("nomenclature_code", "program satu", "2.16.03"),
+])
+def test_invalid_amounts_and_codes_are_refused(client, login_as, field, value, message):
+    world = build_world()
+    login_as(Role.KASI)
+    data = world.form("rka_item")
+    data[field] = value
+    before = db.session.query(RkaItem).count()
+    page = client.post("/admin/rka/new/", data)
+    assert page.status_code == 200
+    assert message in page.get_data(as_text=True)
+    db.session.commit()
+    assert db.session.query(RkaItem).count() == before
+
+
+def test_rka_items_cannot_hang_from_a_rejected_decision(client, login_as):
+    world = build_world()
+    rejected = world.rows["decision"]
+    login_as(Role.KASI)
+    data = world.form("rka_item")
+    data["decision"] = rejected.id
+    page = client.post("/admin/rka/new/", data)
+    assert page.status_code == 200
+    assert "Pilihan tidak valid" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("nip,saved", [
+    ("19610329 198903 1 004", True),
+    ("19610329198903100", False),
+    ("196102301989031004", False),
+    ("196103291989031000", False),
+])
+def test_user_nips_are_checked_on_the_form(client, login_as, nip, saved):
+    world = build_world()
+    login_as(Role.SYSADMIN)
+    data = world.form("user")
+    data["nip"] = nip
+    page = client.post("/admin/users/new/", data)
+    db.session.commit()
+    user = db.session.query(User).filter_by(username="pengguna.baru").one_or_none()
+    if saved:
+        assert page.status_code == 302 and user.nip == "196103291989031004"
+    else:
+        assert page.status_code == 200 and user is None
+        assert "NIP" in page.get_data(as_text=True)
+
+
+def test_a_new_user_needs_a_password_of_eight_characters(client, login_as):
+    world = build_world()
+    login_as(Role.SYSADMIN)
+    for password in ("", "pendek"):
+        data = world.form("user")
+        data["new_password"] = password
+        assert client.post("/admin/users/new/", data).status_code == 200
+    db.session.commit()
+    assert db.session.query(User).filter_by(username="pengguna.baru").count() == 0
+
+
+def test_a_decision_cannot_be_recorded_twice_for_a_letter(client, login_as):
+    world = build_world()
+    login_as(Role.KASI)
+    data = world.form("decision")
+    data["letter"] = world.decision.letter.id
+    page = client.post("/admin/decisions/new/", data)
+    assert page.status_code == 200
+    assert "bertentangan" in page.get_data(as_text=True)
+
+
+def test_archived_letters_leave_the_list_but_stay_in_the_database(client, login_as):
+    letter = make_letter(subject="Arsipkan saya")
+    make_decision()
+    db.session.commit()
+    login_as(Role.CLERK)
+    assert client.post("/admin/letters/delete/", {"id": letter.id}).status_code == 302
+    assert "Arsipkan saya" not in client.get("/admin/letters/").get_data(as_text=True)
+    db.session.commit()
+    assert db.session.get(RequestLetter, letter.id).archived_at is not None
