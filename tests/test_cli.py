@@ -1,0 +1,43 @@
+"""The command line: demo data for every role, and creating a user."""
+
+from models import AgencyKind, LetterStatus, RequestLetter, Role, User, db
+from models.demo import DEMO_PASSWORD
+
+from .builders import make_agency
+
+
+def test_seed_demo_loads_pontianak_and_a_log_in_for_every_role(app, client):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    db.session.commit()
+    from models import Agency
+    kinds = [a.kind for a in db.session.query(Agency)]
+    assert kinds.count(AgencyKind.KECAMATAN) == 6 and kinds.count(AgencyKind.KELURAHAN) == 29
+    statuses = {s for (s,) in db.session.query(RequestLetter.status)}
+    assert statuses == set(LetterStatus)
+    roles = {u.role for u in db.session.query(User)}
+    assert roles == set(Role)
+    for user in db.session.query(User).filter(User.role != Role.OPD):
+        assert user.username in result.output
+    letters = db.session.query(RequestLetter).count()
+    again = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert again.exit_code == 0
+    db.session.commit()
+    assert db.session.query(RequestLetter).count() == letters
+    kadis = db.session.query(User).filter_by(role=Role.KADIS).first()
+    assert client.login(kadis.username, DEMO_PASSWORD).status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_create_user_checks_the_nip(app):
+    make_agency(code="DISKOMINFO")
+    db.session.commit()
+    runner = app.test_cli_runner()
+    args = ["create-user", "--username", "budi", "--full-name", "Budi", "--role", "kasi",
+            "--agency-code", "DISKOMINFO", "--password", "kata-sandi-1"]
+    bad = runner.invoke(args=args + ["--nip", "123"])
+    assert bad.exit_code != 0 and "18" in bad.output
+    good = runner.invoke(args=args + ["--nip", "19610329 198903 1 004"])
+    assert good.exit_code == 0, good.output
+    db.session.commit()
+    assert db.session.query(User).filter_by(username="budi").one().nip == "196103291989031004"
