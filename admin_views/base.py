@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.fields import QuerySelectField, QuerySelectMultipleField
 from flask_admin.form import BaseForm
 from flask_babel import Domain, gettext
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms import validators
 
 from models import Attachment, DomainError, db
 from models.errors import AgencyScopeViolation
@@ -124,13 +126,18 @@ class SecuredModelView(ModelView):
         return self._scope_choices(super().edit_form(obj))
 
     def _scope_choices(self, form):
-        """Relation dropdowns list only rows the user may see."""
+        """Relation dropdowns list only rows the user may see, and start empty, not on row one."""
         for field in form:
             factory = getattr(field, "query_factory", None)
-            if factory is not None:
-                query = factory()
-                model = query.column_descriptions[0]["entity"]
-                field.query_factory = lambda q=query, m=model: scope(q, m, current_user)
+            if factory is None:
+                continue
+            query = factory()
+            model = query.column_descriptions[0]["entity"]
+            field.query_factory = lambda q=query, m=model: scope(q, m, current_user)
+            if isinstance(field, QuerySelectField) and not isinstance(
+                    field, QuerySelectMultipleField) and not field.allow_blank:
+                field.allow_blank = True
+                field.validators = [*field.validators, validators.DataRequired()]
         return form
 
     # Saving: the model decides, the view turns its refusal into a message.

@@ -59,7 +59,8 @@ def test_the_same_number_from_another_agency_is_fine(client, clerk_world):
     ("received_at", "kemarin", "tanggal"),
     ("received_at", "0001-01-01 00:00:00", "1945"),
     ("request_kind", "hapus", "tidak valid"),
-    ("agency", "999999", "tidak valid"),
+    ("agency", "999999", "wajib diisi"),
+    ("agency", "__None", "wajib diisi"),
 ])
 def test_invalid_letter_fields_are_explained(client, clerk_world, field, value, message):
     before = _letters()
@@ -103,9 +104,12 @@ def test_rka_items_cannot_hang_from_a_rejected_decision(client, login_as):
     login_as(Role.KASI)
     data = world.form("rka_item")
     data["decision"] = rejected.id
+    before = db.session.query(RkaItem).count()
     page = client.post("/admin/rka/new/", data)
     assert page.status_code == 200
-    assert "Pilihan tidak valid" in page.get_data(as_text=True)
+    assert "wajib diisi" in page.get_data(as_text=True)  # not among the choices
+    db.session.commit()
+    assert db.session.query(RkaItem).count() == before
 
 
 @pytest.mark.parametrize("nip,saved", [

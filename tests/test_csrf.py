@@ -1,0 +1,36 @@
+"""State-changing requests without the form's CSRF token are refused and change nothing."""
+
+from models import RequestLetter, Role, db
+
+from .world import build_world
+
+
+def test_login_without_a_token_is_refused(client, login_as):
+    user = login_as(Role.CLERK)
+    client.post("/auth/logout")
+    response = client.post("/auth/login", {"username": user.username, "password": "x"},
+                           csrf=False)
+    assert response.status_code == 400
+    assert "Formulir sudah kedaluwarsa" in response.get_data(as_text=True)
+
+
+def test_saving_or_archiving_without_a_token_changes_nothing(client, login_as):
+    world = build_world()
+    login_as(Role.CLERK)
+    before = db.session.query(RequestLetter).count()
+    assert client.post("/admin/letters/new/", world.form("letter"), csrf=False).status_code \
+        == 400
+    assert client.post("/admin/letters/delete/", {"id": world.letter.id},
+                       csrf=False).status_code == 400
+    assert client.post("/admin/letters/action/", {"action": "delete",
+                                                  "rowid": world.letter.id},
+                       csrf=False).status_code == 400
+    db.session.commit()
+    assert db.session.query(RequestLetter).count() == before
+    assert db.session.get(RequestLetter, world.letter.id).archived_at is None
+
+
+def test_logout_without_a_token_keeps_the_session(client, login_as):
+    login_as(Role.CLERK)
+    assert client.post("/auth/logout", csrf=False).status_code == 400
+    assert client.get("/admin/letters/").status_code == 200
