@@ -42,6 +42,6 @@ def register_commands(app) -> None:
         load_sop_standards(db.session)
         users = seed_demo(db.session, at=datetime.now(UTC))
         db.session.commit()
-        click.echo("Demo log-ins (password for all: %s):" % DEMO_PASSWORD)
+        click.echo(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
         for user in users:
             click.echo(f"  {user.username:<14} {user.role.label}")

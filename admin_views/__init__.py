@@ -4,8 +4,19 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
-from models import (Agency, Application, Decision, Disposition, EquipmentFault, Meeting,
-                    RequestLetter, RkaItem, ServiceStandard, User, db)
+from models import (
+    Agency,
+    Application,
+    Decision,
+    Disposition,
+    EquipmentFault,
+    Meeting,
+    RequestLetter,
+    RkaItem,
+    ServiceStandard,
+    User,
+    db,
+)
 
 from . import errors, formatting
 from .attachments import bp as attachments_bp

@@ -1,8 +1,9 @@
-"""Attachment downloads, through the same permissions and row scope as the records they hang from."""
+"""Attachment downloads, through the permissions and row scope of the records holding them."""
+
+from io import BytesIO
 
 from flask import Blueprint, abort, send_file
 from flask_login import current_user, login_required
-from io import BytesIO
 
 from models import Attachment, Meeting, RequestLetter, db
 

@@ -9,8 +9,7 @@ from .decisions import Decision, Outcome
 from .dispositions import Disposition, Instruction
 from .equipment import EquipmentFault
 from .errors import DomainError
-from .letters import (LetterStatus, RequestKind, RequestLetter, SecurityClass, SpbeCategory,
-                      Urgency)
+from .letters import LetterStatus, RequestKind, RequestLetter, SecurityClass, SpbeCategory, Urgency
 from .meetings import Meeting
 from .standards import ServiceStandard
 from .users import Language, Role, User

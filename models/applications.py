@@ -38,8 +38,10 @@ class Application(Archivable, db.Model):
     year_built: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[ApplicationStatus] = enum_column(ApplicationStatus,
                                                     default=ApplicationStatus.ACTIVE)
-    letter_id: Mapped[int | None] = mapped_column(ForeignKey("request_letter.id", use_alter=True), index=True)
-    rka_item_id: Mapped[int | None] = mapped_column(ForeignKey("rka_item.id", use_alter=True), index=True)
+    letter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("request_letter.id", use_alter=True), index=True)
+    rka_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rka_item.id", use_alter=True), index=True)
 
     agency: Mapped[Agency] = relationship()
     # post_update: application and request_letter (and rka_item) refer to each other

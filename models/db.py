@@ -63,7 +63,7 @@ class CodeList(TypeDecorator):
 
 
 class LabeledEnum(enum.Enum):
-    """An enum whose members carry a translatable label: LABELS = enum.nonmember({value: _l(...)})."""
+    """An enum whose members carry a translated label: LABELS = nonmember({value: _l(...)})."""
 
     @property
     def label(self):

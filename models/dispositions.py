@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import nonmember
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Archivable, CodeList, LabeledEnum, UTCDateTime, db

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from .errors import InvalidNip
 
-#: The digits 13-14 of a PPPK number (Pegawai Pemerintah dengan Perjanjian Kerja) instead of a month.
+#: Digits 13-14 of a PPPK number (Pegawai Pemerintah dengan Perjanjian Kerja), not a month.
 PPPK_MARKER = 21
 
 
@@ -39,12 +39,14 @@ def parse_nip(text: str) -> Nip:
     try:
         birth = date(int(number[:4]), int(number[4:6]), int(number[6:8]))
     except ValueError:
-        raise InvalidNip(_l("The first 8 digits of the NIP must be a real birth date (YYYYMMDD).")) from None
+        raise InvalidNip(_l("The first 8 digits of the NIP must be a real birth date "
+                            "(YYYYMMDD).")) from None
     year, month = int(number[8:12]), int(number[12:14])
     if month == PPPK_MARKER:
         month = None
     elif not 1 <= month <= 12:
-        raise InvalidNip(_l("Digits 9-14 of the NIP must be the appointment year and month (YYYYMM)."))
+        raise InvalidNip(_l("Digits 9-14 of the NIP must be the appointment year and month "
+                            "(YYYYMM)."))
     if year <= birth.year or (year, month or 1) < (1945, 1):
         raise InvalidNip(_l("The appointment in the NIP must come after the birth date."))
     sex = int(number[14])

@@ -6,9 +6,25 @@ from decimal import Decimal
 
 from werkzeug.security import generate_password_hash
 
-from models import (Agency, AgencyKind, Application, Decision, Disposition, EquipmentFault,
-                    Instruction, Language, Meeting, Outcome, RequestKind, RequestLetter, RkaItem,
-                    Role, SpbeCategory, User, db)
+from models import (
+    Agency,
+    AgencyKind,
+    Application,
+    Decision,
+    Disposition,
+    EquipmentFault,
+    Instruction,
+    Language,
+    Meeting,
+    Outcome,
+    RequestKind,
+    RequestLetter,
+    RkaItem,
+    Role,
+    SpbeCategory,
+    User,
+    db,
+)
 
 PASSWORD = "rahasia-123"
 #: Hashed once: scrypt per built user would slow the suite down for nothing.

@@ -4,13 +4,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy.exc import StatementError
 
-from models import (AgencyKind, AttachmentKind, DomainError, Outcome, RequestLetter, db)
+from models import AgencyKind, AttachmentKind, DomainError, Outcome, RequestLetter, db
 from models.attachments import MAX_BYTES, Attachment
 from models.errors import DuplicateLetterNumber, InvalidHierarchy, ReasonRequired
 
-from .builders import (NOW, make_agency, make_decision, make_disposition, make_letter,
-                       make_rka_item)
+from .builders import NOW, make_agency, make_decision, make_disposition, make_letter, make_rka_item
 
 
 def test_agenda_numbers_count_up_and_restart_each_year(app):
@@ -107,7 +107,7 @@ def test_times_come_back_from_the_database_as_the_same_utc_moment(app):
 
 
 def test_a_naive_time_is_refused_rather_than_guessed(app):
-    with pytest.raises(Exception):
+    with pytest.raises(StatementError, match="naive datetime"):
         make_letter(received_at=datetime(2025, 2, 28, 9, 0))
     db.session.rollback()
 

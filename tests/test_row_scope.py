@@ -5,8 +5,7 @@ import pytest
 from models import AttachmentKind, Outcome, RequestLetter, Role, db
 from models.attachments import Attachment
 
-from .builders import (NOW, make_agency, make_application, make_decision, make_letter,
-                       make_meeting)
+from .builders import NOW, make_agency, make_application, make_decision, make_letter, make_meeting
 
 PDF = b"%PDF-1.4\n%test\n"
 

@@ -1,10 +1,20 @@
 """One small office with a record of every resource, and valid form data for each screen."""
 
 from dataclasses import dataclass, field
+
 from models import AgencyKind, Outcome, Role, ServiceStandard, db
 
-from .builders import (make_agency, make_application, make_decision, make_disposition,
-                       make_fault, make_letter, make_meeting, make_rka_item, make_user)
+from .builders import (
+    make_agency,
+    make_application,
+    make_decision,
+    make_disposition,
+    make_fault,
+    make_letter,
+    make_meeting,
+    make_rka_item,
+    make_user,
+)
 
 #: resource in the permission table -> the screen's endpoint
 ENDPOINTS = {"letter": "letters", "disposition": "dispositions", "meeting": "meetings",
