@@ -1,5 +1,7 @@
 """Bad input on the generated screens: a clear Indonesian message, the form kept, nothing saved."""
 
+import io
+
 import pytest
 
 from models import RequestLetter, RkaItem, Role, User, db
@@ -163,3 +165,28 @@ def test_archived_letters_leave_the_list_but_stay_in_the_database(client, login_
     assert "Arsipkan saya" not in client.get("/admin/letters/").get_data(as_text=True)
     db.session.commit()
     assert db.session.get(RequestLetter, letter.id).archived_at is not None
+
+
+def _upload(client, world, content, name):
+    data = world.form("letter")
+    data["scan_file"] = (io.BytesIO(content), name)
+    return client.post("/admin/letters/new/", data, content_type="multipart/form-data")
+
+
+def test_a_scanned_letter_is_stored_and_served_back(client, clerk_world):
+    content = b"%PDF-1.4\nisi surat\n"
+    assert _upload(client, clerk_world, content, "../../surat.pdf").status_code == 302
+    db.session.commit()
+    letter = db.session.query(RequestLetter).filter_by(number="000.8/N/2025").one()
+    assert letter.scan.filename == "surat.pdf" and letter.scan.content_type == "application/pdf"
+    download = client.get(f"/berkas/{letter.scan_id}")
+    assert download.status_code == 200 and download.data == content
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_file_that_is_not_a_scan_is_refused_whatever_its_name(client, clerk_world):
+    before = _letters()
+    page = _upload(client, clerk_world, b"MZ\x90\x00program", "surat.pdf")
+    assert page.status_code == 200
+    assert "PDF, JPEG, atau PNG" in page.get_data(as_text=True)
+    assert _letters() == before

@@ -108,3 +108,21 @@ def test_anonymous_visitor_is_sent_to_the_login_page(client, app):
         response = client.get(_url(resource))
         assert response.status_code == 302
         assert "/auth/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_list_screens_show_exactly_the_buttons_a_role_may_use(client, login_as, role):
+    owner = make_agency()
+    world = build_world(owner)
+    login_as(role, agency=owner if role is Role.OPD else None)
+    for resource in RESOURCES:
+        if not can(role, "view", resource):
+            continue
+        page = client.get(_url(resource)).get_data(as_text=True)
+        row = world.rows[resource].id
+        buttons = {"create": f'href="{_url(resource, "new/")}',
+                   "export": _url(resource, "export/csv/"),
+                   "edit": f"{_url(resource, 'edit/')}?id={row}",
+                   "archive": f'action="{_url(resource, "delete/")}"'}
+        for action, marker in buttons.items():
+            assert (marker in page) is can(role, action, resource), (resource, action)

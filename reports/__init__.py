@@ -1,0 +1,1 @@
+"""pandas reports against the service standards: pure DataFrame functions (issue 4)."""
