@@ -48,6 +48,7 @@ class Window:
 
     @property
     def minutes(self) -> float:
+        """The window's length in minutes, e.g. for a day's total in `flask calendar show`."""
         day = date(2000, 1, 1)
         return (datetime.combine(day, self.end) - datetime.combine(day, self.start)) / \
             timedelta(minutes=1)
@@ -181,7 +182,7 @@ class WorkCalendar:
 
     def add_working_minutes(self, start: datetime, minutes: float) -> datetime:
         """The earliest moment `minutes` working minutes after start (start itself for 0)."""
-        moment = self._add_ns(np.array([_ns(start)]), _minutes_as_ns(np.array([minutes])))
+        moment = self._add_ns(np.array([_ns(start)]), _minutes_as_ns(np.array([minutes], 'f8')))
         return _EPOCH + timedelta(microseconds=-(-int(moment[0]) // 1000))
 
     def add_working_minutes_many(self, starts, minutes):
