@@ -1,15 +1,57 @@
 """Command-line tasks: `flask create-user`, `flask seed-demo`."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import click
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from models import Agency, DomainError, Language, Role, User, db
+from models.office_calendar import office_calendar
 from models.standards import load_sop_standards
+from models.timezone import from_local
+
+
+def _local_moment(text: str) -> datetime:
+    try:
+        return from_local(datetime.strptime(text, "%Y-%m-%d %H:%M"))
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: use YYYY-MM-DD HH:MM (office time)") from None
+
+
+calendar_cli = AppGroup("calendar", help="Check the office's working calendar.")
+
+
+@calendar_cli.command("working-minutes")
+@click.argument("start")
+@click.argument("end")
+def working_minutes(start, end):
+    """Working minutes between two office times, e.g. "2025-08-15 16:00" "2025-08-19 07:45"."""
+    minutes = office_calendar().working_minutes(_local_moment(start), _local_moment(end))
+    click.echo(f"{minutes:g}")
+
+
+@calendar_cli.command("show")
+@click.argument("month")
+def show_month(month):
+    """The working days and hours of a month, e.g. 2025-08."""
+    try:
+        first = datetime.strptime(month, "%Y-%m").date()
+    except ValueError:
+        raise click.BadParameter(f"{month!r}: use YYYY-MM") from None
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    total = 0.0
+    for day, windows, holiday in office_calendar().days(first, last):
+        minutes = sum(w.minutes for w in windows)
+        total += minutes
+        hours = " ".join(str(w) for w in windows) or "-"
+        click.echo(f"{day:%Y-%m-%d %a}  {hours:<25} {minutes:>5g}  {holiday}".rstrip())
+    click.echo(f"total {total:g} working minutes ({total / 60:g} hours)")
 
 
 def register_commands(app) -> None:
+    app.cli.add_command(calendar_cli)
+
     @app.cli.command("create-user")
     @click.option("--username", required=True)
     @click.option("--full-name", required=True)

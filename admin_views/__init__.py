@@ -5,16 +5,21 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from models import (
+    ActingAssignment,
     Agency,
     Application,
     Decision,
     Disposition,
     EquipmentFault,
+    LocalHoliday,
     Meeting,
     RequestLetter,
     RkaItem,
     ServiceStandard,
+    StatusChange,
+    StepRecord,
     User,
+    WorkSchedule,
     db,
 )
 
@@ -26,6 +31,13 @@ from .home import HomeView
 from .inventory import ApplicationView
 from .letters import DispositionView, RequestLetterView
 from .master import AgencyView, EquipmentFaultView, ServiceStandardView, UserView
+from .workflow import (
+    ActingAssignmentView,
+    LocalHolidayView,
+    StatusChangeView,
+    StepRecordView,
+    WorkScheduleView,
+)
 
 
 def init_admin(app) -> Admin:
@@ -36,6 +48,7 @@ def init_admin(app) -> Admin:
                   theme=Bootstrap4Theme(base_template="layout.html",
                                         swatch=app.config["FLASK_ADMIN_SWATCH"], fluid=True))
     letters, followup, master = _l("Letters"), _l("Follow-up"), _l("Reference data")
+    procedure = _l("Procedure")
     s = db
     for view in (
         RequestLetterView(RequestLetter, s, name=_l("Request letters"), category=letters,
@@ -49,6 +62,16 @@ def init_admin(app) -> Admin:
         RkaItemView(RkaItem, s, name=_l("RKA items"), category=followup, endpoint="rka"),
         ApplicationView(Application, s, name=_l("Application inventory"),
                         endpoint="applications"),
+        StepRecordView(StepRecord, s, name=_l("SOP steps and deadlines"), category=procedure,
+                       endpoint="steps"),
+        StatusChangeView(StatusChange, s, name=_l("Status history"), category=procedure,
+                         endpoint="history"),
+        ActingAssignmentView(ActingAssignment, s, name=_l("Acting officials (Plh/Plt)"),
+                             category=procedure, endpoint="acting"),
+        WorkScheduleView(WorkSchedule, s, name=_l("Office hours"), category=procedure,
+                         endpoint="hours"),
+        LocalHolidayView(LocalHoliday, s, name=_l("Local holidays"), category=procedure,
+                         endpoint="holidays"),
         AgencyView(Agency, s, name=_l("Agencies (OPD)"), category=master, endpoint="agencies"),
         UserView(User, s, name=_l("Users"), category=master, endpoint="users"),
         ServiceStandardView(ServiceStandard, s, name=_l("Service standards"), category=master,

@@ -2,12 +2,14 @@
 
 from decimal import Decimal
 
+from flask import flash
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import validators
 
-from models import AttachmentKind, Decision, Outcome
+from models import AttachmentKind, Decision, EquipmentFault, Outcome, db
 from models.budget import MAX_AMOUNT
-from models.meetings import DEFAULT_PLACE
+from models.meetings import DEFAULT_PLACE, in_pontive_center
 
 from .base import SecuredModelView, now
 from .fields import UploadField
@@ -30,6 +32,14 @@ class MeetingView(SecuredModelView):
     form_extra_fields = {"minutes_upload": UploadField(_l("Minutes file (PDF, JPEG or PNG)"))}
     upload_fields = {"minutes_upload": ("minutes_file", AttachmentKind.MINUTES)}
     form_args = {"place": {"default": DEFAULT_PLACE}}
+    def after_model_change(self, form, model, is_created):
+        """The SOP's warning: broken equipment in the Pontive Center room must be repaired."""
+        faults = EquipmentFault.still_open(db.session) if in_pontive_center(model.place) else []
+        if faults:
+            flash(gettext("Warning: equipment in the Pontive Center meeting room is still "
+                          "broken: %(items)s. Have it repaired before the meeting.",
+                          items=", ".join(f.item for f in faults)), "warning")
+
     column_labels = {
         "letter": _l("Letter"), "scheduled_at": _l("Scheduled at"), "place": _l("Place"),
         "staff": _l("Staff attending"), "agencies": _l("Agencies attending"),
@@ -69,10 +79,11 @@ class RkaItemView(SecuredModelView):
     column_filters = ("fiscal_year", "status", "funding_source", "nomenclature_code")
     column_formatters = {"unit_price": money_column, "total": money_column}
     form_columns = ("decision", "nomenclature_code", "description", "volume", "unit",
-                    "unit_price", "funding_source", "status")
+                    "unit_price", "funding_source", "status", "planned_at")
     form_args = {
         "decision": {"query_factory": lambda: Decision.query.filter(
             Decision.outcome == Outcome.ACCEPTED)},
+        "planned_at": {"default": now},
         "volume": {"places": 2, "validators": [
             validators.InputRequired(), validators.NumberRange(min=Decimal("0.01"),
                                                                max=Decimal("9999999999"))]},
@@ -85,4 +96,5 @@ class RkaItemView(SecuredModelView):
         "description": _l("Description"), "volume": _l("Volume"), "unit": _l("Unit"),
         "unit_price": _l("Unit price (Rp)"), "total": _l("Total (Rp)"),
         "funding_source": _l("Funding source"), "status": _l("Status"),
+        "planned_at": _l("Planned at"),
     }

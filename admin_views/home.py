@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func
 
 from models import EquipmentFault, LetterStatus, RequestLetter, db
-from models.letters import waiting_statuses
+from models.workflow import waiting_statuses
 
 from .permissions import VIEW, can, scope
 

@@ -1,15 +1,18 @@
 """Screens for request letters and their dispositions."""
 
-from flask import request, url_for
+from flask import flash, request, url_for
 from flask_admin import expose
+from flask_admin.actions import action
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from models import AttachmentKind, db
+from models import AttachmentKind, DomainError, Move, RequestLetter, Role, db
 
 from .base import SecuredModelView, now
 from .fields import UploadField
+from .workflow import DeadlineFilter
 
 
 def attachment_link(relation):
@@ -35,7 +38,8 @@ class RequestLetterView(SecuredModelView):
     column_export_list = column_details_list
     column_default_sort = ("received_at", True)
     column_searchable_list = ("number", "subject", "application_name")
-    column_filters = ("status", "request_kind", "urgency", "security_class", "spbe_category",
+    column_filters = (DeadlineFilter(RequestLetter.id, _l("Deadline")), "status",
+                      "request_kind", "urgency", "security_class", "spbe_category",
                       "letter_date", "received_at", "agency.name", "agenda_year")
     column_formatters = {"scan": attachment_link("scan")}
     form_columns = ("number", "letter_date", "received_at", "agency", "subject", "summary",
@@ -61,6 +65,25 @@ class RequestLetterView(SecuredModelView):
         if is_created and model.agency is None and current_user.agency is not None:
             model.agency = current_user.agency
         super().on_model_change(form, model, is_created)
+
+    def is_action_allowed(self, name):
+        if name == "send_to_kadis":
+            return current_user.is_authenticated and current_user.role is Role.CLERK
+        return super().is_action_allowed(name)
+
+    @action("send_to_kadis", _l("Forward to the Kepala Dinas"))
+    def action_send_to_kadis(self, ids):
+        """The clerk hands registered letters to the Kepala Dinas; all or nothing."""
+        letters = self.get_query().filter(RequestLetter.id.in_(
+            [int(i) for i in ids if str(i).isdigit()])).all()
+        try:
+            for letter in letters:
+                letter.move(Move.SEND_TO_KADIS, by=current_user, at=now())
+            db.session.commit()
+            flash(gettext("%(count)s letter(s) forwarded.", count=len(letters)), "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
 
 
 class DispositionView(SecuredModelView):

@@ -1,5 +1,6 @@
 """Screens for the reference data the sysadmin keeps: agencies, users, standards, equipment."""
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import PasswordField, validators
@@ -73,10 +74,16 @@ class ServiceStandardView(SecuredModelView):
     }
 
 
+def _open_for(view, context, model, name):
+    days = model.open_for(now()).total_seconds() / 86400
+    return gettext("%(days)s days", days=f"{days:.1f}".replace(".", ","))
+
+
 class EquipmentFaultView(SecuredModelView):
     resource = "equipment_fault"
     author_field = "reported_by"
-    column_list = ("item", "reported_at", "reported_by", "repaired_at", "note")
+    column_list = ("item", "reported_at", "reported_by", "repaired_at", "open_for", "note")
+    column_formatters = {"open_for": _open_for}
     column_export_list = column_list
     column_default_sort = ("reported_at", True)
     column_searchable_list = ("item", "note")
@@ -86,4 +93,5 @@ class EquipmentFaultView(SecuredModelView):
     column_labels = {
         "item": _l("Equipment"), "reported_at": _l("Reported at"),
         "reported_by": _l("Reported by"), "repaired_at": _l("Repaired at"), "note": _l("Note"),
+        "open_for": _l("Open for"),
     }

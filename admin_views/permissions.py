@@ -7,27 +7,35 @@ ACTIONS = {"v": VIEW, "c": CREATE, "e": EDIT, "a": ARCHIVE, "x": EXPORT}
 
 #: Every resource the panel shows; the admin views name theirs with `resource = ...`.
 RESOURCES = ("letter", "disposition", "meeting", "decision", "rka_item", "application",
-             "standard", "equipment_fault", "agency", "user")
+             "standard", "equipment_fault", "agency", "user", "step", "status_change", "acting",
+             "calendar")
 
 #: role -> resource -> allowed actions, one letter each: v view, c create, e edit, a archive,
-#: x export. What a role is not given here, it cannot do.
+#: x export. What a role is not given here, it cannot do. On steps, "edit" is pause/resume;
+#: letters move on through the records that the SOP produces, never by editing a status.
 TABLE = {
     Role.SYSADMIN: dict(letter="vx", disposition="vx", meeting="vx", decision="vx",
                         rka_item="vx", application="vceax", standard="vex",
-                        equipment_fault="vceax", agency="vceax", user="vceax"),
+                        equipment_fault="vceax", agency="vceax", user="vceax", step="vx",
+                        status_change="vx", acting="vcex", calendar="vcex"),
     Role.CLERK: dict(letter="vceax", disposition="v", meeting="v", decision="v",
-                     application="v", equipment_fault="vc", agency="v"),
+                     application="v", equipment_fault="vc", agency="v", step="v",
+                     status_change="v", calendar="v"),
     Role.KADIS: dict(letter="vx", disposition="vcex", meeting="vx", decision="vx",
-                     rka_item="vx", application="vx", standard="v", equipment_fault="v"),
+                     rka_item="vx", application="vx", standard="v", equipment_fault="v",
+                     step="vx", status_change="vx", acting="v", calendar="v"),
     Role.KABID: dict(letter="vx", disposition="vcex", meeting="vx", decision="vx",
-                     rka_item="vx", application="vx", standard="v", equipment_fault="vc"),
+                     rka_item="vx", application="vx", standard="v", equipment_fault="vc",
+                     step="vex", status_change="vx", acting="v", calendar="v"),
     Role.KASI: dict(letter="vx", disposition="v", meeting="vceax", decision="vcex",
                     rka_item="vceax", application="vceax", standard="v",
-                    equipment_fault="vce"),
+                    equipment_fault="vce", step="vex", status_change="vx", acting="v",
+                    calendar="v"),
     Role.OPD: dict(letter="vc", meeting="v", decision="v", application="v"),
     Role.SUPERVISOR: dict(letter="vx", disposition="vx", meeting="vx", decision="vx",
                           rka_item="vx", application="vx", standard="v",
-                          equipment_fault="vx", agency="v", user="v"),
+                          equipment_fault="vx", agency="v", user="v", step="vx",
+                          status_change="vx", acting="v", calendar="v"),
 }
 
 #: Roles that see only the rows of their own agency.

@@ -1,5 +1,6 @@
 """The data model: one module per aggregate, re-exported here."""
 
+from .acting import ActingAssignment, ActingKind
 from .agencies import Agency, AgencyKind
 from .applications import Application, ApplicationStatus, Platform
 from .attachments import Attachment, AttachmentKind
@@ -11,10 +12,15 @@ from .equipment import EquipmentFault
 from .errors import DomainError
 from .letters import LetterStatus, RequestKind, RequestLetter, SecurityClass, SpbeCategory, Urgency
 from .meetings import Meeting
+from .office_calendar import LocalHoliday, WorkSchedule
 from .standards import ServiceStandard
+from .steps import PauseReason, StepRecord
 from .users import Language, Role, User
+from .workflow import Move, StatusChange
 
 __all__ = [
+    "ActingAssignment", "ActingKind", "LocalHoliday", "Move", "PauseReason", "StatusChange",
+    "StepRecord", "WorkSchedule",
     "Agency", "AgencyKind", "Application", "ApplicationStatus", "Attachment", "AttachmentKind",
     "Decision", "Disposition", "DomainError", "EquipmentFault", "FundingSource", "Instruction",
     "Language", "LetterStatus", "Meeting", "Outcome", "Platform", "RequestKind", "RequestLetter",

@@ -10,6 +10,7 @@ from .agencies import Agency
 from .db import Archivable, LabeledEnum, db, enum_column
 from .errors import DomainError
 from .letters import SpbeCategory
+from .workflow import LetterStatus, Move
 
 
 class Platform(LabeledEnum):
@@ -68,3 +69,5 @@ class Application(Archivable, db.Model):
             raise DomainError(_l("The source request must come from the owning agency."))
         if self.url and not self.url.startswith(("http://", "https://")):
             raise DomainError(_l("The URL must start with http:// or https://."))
+        if self.letter is not None and self.letter.status is LetterStatus.IN_RKA:
+            self.letter.move(Move.BUILD, by=by, at=at)

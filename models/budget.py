@@ -1,6 +1,7 @@
 """RKA items: what an accepted request costs in next year's budget work plan, in exact Rupiah."""
 
 import re
+from datetime import datetime
 from decimal import Decimal
 from enum import nonmember
 
@@ -8,10 +9,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .db import Archivable, LabeledEnum, db, enum_column
+from .db import Archivable, LabeledEnum, UTCDateTime, db, enum_column
 from .decisions import Decision, Outcome
 from .errors import DomainError
 from .letters import RequestLetter
+from .workflow import LetterStatus, Move
 
 #: program.kegiatan.sub-kegiatan codes of the national nomenclature (Kepmendagri 050-5889/2021),
 #: e.g. 2.16.03.1.01.0001 or 2.16.03.2.02.
@@ -51,6 +53,8 @@ class RkaItem(Archivable, db.Model):
     funding_source: Mapped[FundingSource] = enum_column(FundingSource,
                                                         default=FundingSource.DAU)
     status: Mapped[RkaStatus] = enum_column(RkaStatus, default=RkaStatus.PROPOSED, index=True)
+    #: When the item was planned (earlier than its typing when a paper register is transcribed).
+    planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     decision: Mapped[Decision] = relationship()
 
@@ -76,3 +80,8 @@ class RkaItem(Archivable, db.Model):
         if total > MAX_AMOUNT:
             raise DomainError(_l("The total is too large."))
         self.total = total
+        self.planned_at = self.planned_at or at
+        if self.planned_at < self.decision.decided_at:
+            raise DomainError(_l("An RKA item cannot be planned before the decision."))
+        if self.id is None and self.decision.letter.status is LetterStatus.ACCEPTED:
+            self.decision.letter.move(Move.BUDGET, by=by, at=at, happened_at=self.planned_at)

@@ -46,6 +46,12 @@ class Window:
     def __str__(self):
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
+    @classmethod
+    def parse(cls, span: str) -> "Window":
+        """A window from "HH:MM-HH:MM"."""
+        start, end = span.split("-")
+        return cls(time.fromisoformat(start), time.fromisoformat(end))
+
     @property
     def minutes(self) -> float:
         """The window's length in minutes, e.g. for a day's total in `flask calendar show`."""
@@ -56,7 +62,7 @@ class Window:
 
 def _windows(*spans: str) -> tuple[Window, ...]:
     """Windows from "HH:MM-HH:MM" texts."""
-    return tuple(Window(*map(time.fromisoformat, span.split("-"))) for span in spans)
+    return tuple(Window.parse(span) for span in spans)
 
 
 #: Perpres 21/2023 as applied in West Kalimantan: 37.5 hours (2,250 minutes) a week.

@@ -80,12 +80,15 @@ class LabeledEnum(enum.Enum):
         return str(self.label)
 
 
-def enum_column(enum_class, **kwargs):
-    """A portable enum column: VARCHAR plus a CHECK constraint, never a native ENUM type."""
+def enum_column(enum_class, check_name=None, **kwargs):
+    """A portable enum column: VARCHAR plus a CHECK constraint, never a native ENUM type.
+
+    `check_name` tells apart two columns of the same enum in one table.
+    """
     return mapped_column(
         Enum(enum_class, native_enum=False, values_callable=lambda e: [m.value for m in e],
              length=30, validate_strings=True, create_constraint=True,
-             name=enum_class.__name__.lower()),
+             name=check_name or enum_class.__name__.lower()),
         **kwargs,
     )
 

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import nonmember
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Archivable, LabeledEnum, UTCDateTime, db, enum_column
@@ -12,6 +12,7 @@ from .errors import DomainError, ReasonRequired
 from .letters import RequestLetter
 from .timezone import local_year, to_local
 from .users import User
+from .workflow import Move
 
 
 class Outcome(LabeledEnum):
@@ -59,7 +60,16 @@ class Decision(Archivable, db.Model):
             self.budget_year = None
             if not (self.reason or "").strip():
                 raise ReasonRequired()
+            if not (self.reply_number or "").strip() or self.reply_date is None:
+                raise DomainError(_l("A rejection is notified to the OPD: give the reply "
+                                     "letter's number and date."))
         if self.notified_at and self.notified_at < self.decided_at:
             raise DomainError(_l("The OPD cannot be notified before the decision."))
         if self.reply_date and self.reply_date < to_local(self.decided_at).date():
             raise DomainError(_l("The reply letter cannot be dated before the decision."))
+        if self.id is not None and inspect(self).attrs.outcome.history.has_changes():
+            raise DomainError(_l("A decision's outcome cannot be changed once recorded."))
+        if self.id is None:
+            move = Move.ACCEPT if self.outcome is Outcome.ACCEPTED else Move.REJECT
+            self.letter.move(move, by=self.decided_by or by, at=at, happened_at=self.decided_at,
+                             holder=self.decided_by)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from .agencies import Agency, AgencyKind
 from .applications import Application, ApplicationStatus, Platform
+from .attachments import Attachment, AttachmentKind
 from .budget import FundingSource, RkaItem, RkaStatus
 from .decisions import Decision, Outcome
 from .dispositions import Disposition, Instruction
@@ -19,6 +20,7 @@ from .meetings import DEFAULT_PLACE, Meeting
 from .nip import parse_nip
 from .timezone import from_local, local_year, to_local
 from .users import Language, Role, User
+from .workflow import Move
 
 DEMO_PASSWORD = "demo12345"
 
@@ -261,14 +263,14 @@ def _seed_letters(session, at, rng, agencies, apps, users) -> None:
             spbe_category=app.spbe_category if app else rng.choice(list(SpbeCategory)),
             security_class=rng.choice([SecurityClass.ORDINARY] * 4 + [SecurityClass.LIMITED]),
             urgency=rng.choice([Urgency.ORDINARY] * 3 + [Urgency.URGENT, Urgency.VERY_URGENT]),
-            archive_code="500.12", registered_by=users["tu"],
+            archive_code="500.12", registered_by=users["tu"], scan=_scan(name, at),
             registered_at=received + timedelta(minutes=rng.randint(2, 12))))
         session.flush()
         newest = len(moments) - 1 - rank
         young = (at - received).days <= DECIDED_AFTER_DAYS
         target = (RECENT_STAGES[newest] if newest < len(RECENT_STAGES)
                   else LetterStatus.IN_ANALYSIS if young else None)
-        letter.status = _follow_up(session, at, rng, letter, users, target)
+        _follow_up(session, at, rng, letter, users, target)
 
 
 def _dispose(session, at, rng, letter, giver, taker, moment, unread: bool) -> Disposition:
@@ -280,23 +282,34 @@ def _dispose(session, at, rng, letter, giver, taker, moment, unread: bool) -> Di
         read_at=None if unread else moment + timedelta(minutes=rng.randint(1, 2))))
 
 
-def _follow_up(session, at, rng, letter, users, target) -> LetterStatus:
-    """Walk a letter through the SOP up to `target` (None: decided) and return its status."""
-    if target in (LetterStatus.REGISTERED, LetterStatus.AT_KADIS):
-        return target
+def _scan(name, at) -> Attachment:
+    """A one-page PDF standing in for the scanned request letter."""
+    content = f"%PDF-1.4\n% Surat permohonan: {name}\n%%EOF\n".encode()
+    return Attachment.from_bytes(AttachmentKind.LETTER_SCAN, "surat-permohonan.pdf", content, at)
+
+
+def _follow_up(session, at, rng, letter, users, target) -> None:
+    """Walk a letter through the SOP, by the same model methods as the screens, up to `target`
+    (None: decided)."""
+    if target is LetterStatus.REGISTERED:
+        return
+    letter.move(Move.SEND_TO_KADIS, by=users["tu"], at=at,
+                happened_at=letter.registered_at + timedelta(minutes=rng.randint(5, 60)))
+    if target is LetterStatus.AT_KADIS:
+        return
     kadis, kabid, kasi = users["kadis"], users["kabid"], users["kasi"]
     first = _dispose(session, at, rng, letter, kadis, kabid,
-                     _office_after(letter.registered_at, rng.randint(20, 600)),
+                     _office_after(letter.history[-1].happened_at, rng.randint(20, 600)),
                      unread=target is LetterStatus.AT_KABID and rng.random() < 0.5)
     if target is LetterStatus.AT_KABID:
-        return target
+        return
     late = rng.random() < 0.25  # the SOP allows the Kabid 15 minutes
     moment = (_office_after(first.disposed_at, rng.randint(40, 1000)) if late
               else first.disposed_at + timedelta(minutes=rng.randint(3, 14)))
     second = _dispose(session, at, rng, letter, kabid, kasi, moment,
                       unread=target is LetterStatus.AT_KASI and rng.random() < 0.5)
     if target is LetterStatus.AT_KASI:
-        return target
+        return
     after = at if target is LetterStatus.IN_ANALYSIS and rng.random() < 0.4 else second.disposed_at
     day = to_local(after).date() + timedelta(days=rng.randint(1, 7))
     while day.weekday() >= 5:  # no meetings at the weekend
@@ -307,13 +320,12 @@ def _follow_up(session, at, rng, letter, users, target) -> LetterStatus:
                       held_at=scheduled if scheduled <= at else None)
     if meeting.held_at:
         meeting.minutes = MINUTES.format(subject=letter.subject, agency=letter.agency.name)
-    if target is LetterStatus.IN_ANALYSIS:
-        _save(session, at, kasi, meeting)
-        return target
-    return _decide(session, at, rng, letter, meeting, kasi)
+    _save(session, at, kasi, meeting)  # starts the analysis
+    if target is not LetterStatus.IN_ANALYSIS:
+        _decide(session, at, rng, letter, meeting, kasi)
 
 
-def _decide(session, at, rng, letter, meeting, kasi) -> LetterStatus:
+def _decide(session, at, rng, letter, meeting, kasi) -> None:
     """The Kasi decides after the meeting; accepted requests are budgeted, then built."""
     decision = Decision(letter=letter, decided_by=kasi,
                         decided_at=_office_after(meeting.held_at, rng.randint(60, 1500)),
@@ -323,30 +335,32 @@ def _decide(session, at, rng, letter, meeting, kasi) -> LetterStatus:
         decision.notified_at = _office_after(decision.decided_at, rng.randint(60, 900))
         decision.reply_date = to_local(decision.notified_at).date()
         decision.reply_number = f"000.8/{rng.randint(100, 999)}/Diskominfo/{decision.reply_date:%Y}"
-    _save(session, at, kasi, decision)  # computes the budget year
+    _save(session, at, kasi, decision)  # accepts or rejects; computes the budget year
     meeting.recommendation = decision.reason or (
         f"Diterima; dianggarkan pada tahun anggaran {decision.budget_year}.")
     _save(session, at, kasi, meeting)
     if decision.outcome is Outcome.REJECTED:
-        return LetterStatus.REJECTED
+        return
     funded = decision.budget_year <= local_year(at)  # its budget year has come
     if rng.random() < (0.1 if funded else 0.4):
-        return LetterStatus.ACCEPTED
+        return
+    late = rng.random() < 0.2  # the SOP allows 60 minutes to plan it in the RKA
     rka = _save(session, at, kasi, RkaItem(
+        planned_at=_office_after(decision.decided_at, rng.randint(70, 400) if late
+                                 else rng.randint(10, 55)),
         decision=decision, nomenclature_code=rng.choice(BUDGET_CODES), volume=Decimal("1"),
         description=f"{letter.subject.removeprefix('Permohonan ')} ({letter.agency.short_name})",
         unit="Paket", unit_price=rng.choice(UNIT_PRICES),
         funding_source=rng.choice([FundingSource.DAU, FundingSource.PAD]),
         status=RkaStatus.DPA if funded else rng.choice([RkaStatus.PROPOSED, RkaStatus.RKA])))
     if not funded or rng.random() < 0.2:
-        return LetterStatus.IN_RKA
+        return
     app = letter.application or Application(
         name=letter.application_name, agency=letter.agency, spbe_category=letter.spbe_category,
         platform=Platform.WEB, year_built=decision.budget_year, status=ApplicationStatus.ACTIVE)
     app.letter, app.rka_item = letter, rka
     _save(session, at, kasi, app)
     session.flush()  # now: the letter and the application point at each other
-    return LetterStatus.BUILT
 
 
 def _seed_faults(session, at, reporter) -> None:

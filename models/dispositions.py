@@ -7,10 +7,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .acting import ActingAssignment
 from .db import Archivable, CodeList, LabeledEnum, UTCDateTime, db
 from .errors import DomainError
 from .letters import RequestLetter
-from .users import User
+from .timezone import to_local
+from .users import Role, User
+from .workflow import TRANSITIONS, Move
+
+#: Whom a disposition goes to -> the move it makes.
+CHAIN = {Role.KABID: Move.DISPOSE_TO_KABID, Role.KASI: Move.DISPOSE_TO_KASI}
 
 
 class Instruction(LabeledEnum):
@@ -37,10 +43,12 @@ class Disposition(Archivable, db.Model):
     disposed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    acting_for_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     letter: Mapped[RequestLetter] = relationship()
     from_user: Mapped[User] = relationship(foreign_keys=[from_user_id])
     to_user: Mapped[User] = relationship(foreign_keys=[to_user_id])
+    acting_for: Mapped[User | None] = relationship(foreign_keys=[acting_for_id])
 
     def __str__(self):
         return f"{self.letter} → {self.to_user.full_name if self.to_user else ''}"
@@ -65,3 +73,17 @@ class Disposition(Archivable, db.Model):
             raise DomainError(_l("A disposition cannot be read before it was made."))
         if self.deadline and self.deadline < self.disposed_at:
             raise DomainError(_l("The deadline cannot be before the disposition."))
+        if self.id is None:
+            self._move_letter(at)
+
+    def _move_letter(self, at: datetime) -> None:
+        """A new disposition moves the letter one link down the chain, or is refused."""
+        roles = ActingAssignment.roles_on(self.to_user, to_local(self.disposed_at).date())
+        move = next((CHAIN[role] for role in roles if role in CHAIN), None)
+        if move is None or (self.letter.status, move) not in TRANSITIONS:
+            raise DomainError(_l("Dispositions follow the chain Kepala Dinas → Kabid TKPBET → "
+                                 "Kasi PK&AI; this letter is “%(status)s”."),
+                              status=str(self.letter.status.label))
+        change = self.letter.move(move, by=self.from_user, at=at, happened_at=self.disposed_at,
+                                  holder=self.to_user)
+        self.acting_for = change.acting_for

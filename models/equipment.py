@@ -1,9 +1,9 @@
 """Equipment faults in the Pontive Center meeting room (the SOP's warning)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Archivable, UTCDateTime, db
@@ -24,6 +24,16 @@ class EquipmentFault(Archivable, db.Model):
 
     def __str__(self):
         return self.item
+
+    @classmethod
+    def still_open(cls, session) -> list["EquipmentFault"]:
+        """Faults in the Pontive Center room not yet repaired (the SOP's warning)."""
+        return session.scalars(select(cls).where(cls.repaired_at.is_(None),
+                                                 cls.archived_at.is_(None))).all()
+
+    def open_for(self, at: datetime) -> timedelta:
+        """How long the fault has been (or was) open."""
+        return (self.repaired_at or at) - self.reported_at
 
     def before_save(self, at: datetime, by) -> None:
         """A fault is repaired after it was reported, and neither lies in the future."""

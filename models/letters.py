@@ -12,7 +12,7 @@ from .attachments import Attachment
 from .db import Archivable, LabeledEnum, UTCDateTime, db, enum_column
 from .errors import DomainError, DuplicateLetterNumber
 from .timezone import local_year, to_local
-from .users import Role
+from .workflow import TRANSITIONS, InvalidTransition, LetterStatus, StatusChange
 
 #: The archive classification code for application requests (Permendagri 83/2022).
 DEFAULT_ARCHIVE_CODE = "500.12"
@@ -50,41 +50,6 @@ class Urgency(LabeledEnum):
                         "sangat_segera": _l("Very urgent (Sangat Segera)")})
 
 
-class LetterStatus(LabeledEnum):
-    REGISTERED = "registered"
-    AT_KADIS = "at_kadis"
-    AT_KABID = "at_kabid"
-    AT_KASI = "at_kasi"
-    IN_ANALYSIS = "in_analysis"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    IN_RKA = "in_rka"
-    BUILT = "built"
-    LABELS = nonmember({
-        "registered": _l("Registered"), "at_kadis": _l("At the Kepala Dinas"),
-        "at_kabid": _l("Disposed to the Kabid"), "at_kasi": _l("Disposed to the Kasi"),
-        "in_analysis": _l("Analysis and technical coordination"),
-        "accepted": _l("Accepted (budgeted next year)"), "rejected": _l("Rejected (OPD notified)"),
-        "in_rka": _l("In the RKA"), "built": _l("Application built"),
-    })
-
-
-#: Whose desk a letter in each status waits on (statuses not listed wait on nobody).
-DESK = {
-    LetterStatus.REGISTERED: Role.CLERK,
-    LetterStatus.AT_KADIS: Role.KADIS,
-    LetterStatus.AT_KABID: Role.KABID,
-    LetterStatus.AT_KASI: Role.KASI,
-    LetterStatus.IN_ANALYSIS: Role.KASI,
-    LetterStatus.ACCEPTED: Role.KASI,
-}
-
-
-def waiting_statuses(role) -> list[LetterStatus]:
-    """The statuses in which a letter waits on `role`."""
-    return [status for status, desk in DESK.items() if desk is role]
-
-
 class RequestLetter(Archivable, db.Model):
     __tablename__ = "request_letter"
     __table_args__ = (UniqueConstraint("agenda_year", "agenda_number"),
@@ -113,6 +78,10 @@ class RequestLetter(Archivable, db.Model):
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     agency: Mapped[Agency] = relationship()
+    history: Mapped[list[StatusChange]] = relationship(
+        back_populates="letter", order_by=StatusChange.happened_at)
+    steps: Mapped[list["StepRecord"]] = relationship(  # noqa: F821
+        back_populates="letter", order_by="StepRecord.number")
     application: Mapped["Application | None"] = relationship(  # noqa: F821
         foreign_keys=[application_id])
     scan: Mapped[Attachment | None] = relationship()
@@ -147,6 +116,54 @@ class RequestLetter(Archivable, db.Model):
             last = db.session.scalar(select(func.max(RequestLetter.agenda_number))
                                      .where(RequestLetter.agenda_year == self.agenda_year))
             self.agenda_number = (last or 0) + 1
+
+    def move(self, move, by, at: datetime, happened_at: datetime | None = None, holder=None,
+             calendar=None) -> StatusChange:
+        """Make one move of the SOP, or refuse it; leaves a history row and the step records.
+
+        `at` is when it is typed, `happened_at` when it happened (earlier for a paper register).
+        """
+        from .acting import ActingAssignment
+        from .office_calendar import office_calendar
+        from .standards import ServiceStandard
+        from .steps import StepRecord
+
+        transition = TRANSITIONS.get((self.status, move))
+        if transition is None:
+            raise InvalidTransition(status=str(self.status.label), move=str(move.label))
+        happened = happened_at or at
+        acting_for = None
+        if by is not None and by.role is not transition.role:
+            acting_for = ActingAssignment.absent_official(by, transition.role,
+                                                          to_local(happened).date())
+            if acting_for is None:
+                raise DomainError(_l("Only the %(role)s (or an official acting for them) can "
+                                     "do this."), role=str(transition.role.label))
+        if happened > at + timedelta(minutes=5):
+            raise DomainError(_l("A step of the procedure cannot be dated in the future."))
+        previous = self.history[-1].happened_at if self.history else self.received_at
+        if happened < previous:
+            raise DomainError(_l("This step cannot be dated before the previous one "
+                                 "(%(when)s)."), when=to_local(previous).strftime("%d-%m-%Y %H:%M"))
+        calendar = calendar or office_calendar()
+        if transition.finishes:
+            self.open_step(transition.finishes).finish(happened, calendar)
+        if transition.starts:
+            standard = db.session.scalar(select(ServiceStandard).where(
+                ServiceStandard.number == transition.starts))
+            self.steps.append(StepRecord.begin(self, standard, holder or by, happened, calendar))
+        change = StatusChange(move=move, from_status=self.status, to_status=transition.to,
+                              happened_at=happened, recorded_at=at, by=by, acting_for=acting_for)
+        self.history.append(change)
+        self.status = transition.to
+        return change
+
+    def open_step(self, number: int):
+        """The running record of SOP step `number`."""
+        step = next((s for s in self.steps if s.number == number and s.is_open), None)
+        if step is None:
+            raise DomainError(_l("Step %(step)s of this letter has not started."), step=number)
+        return step
 
     def _check_unique_number(self) -> None:
         clash = db.session.scalar(

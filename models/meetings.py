@@ -12,9 +12,18 @@ from .db import Archivable, UTCDateTime, db
 from .errors import DomainError
 from .letters import RequestLetter
 from .users import User
+from .workflow import LetterStatus, Move
+
+#: The statuses in which a letter can have its technical meeting (re)scheduled or minuted.
+MEETING_STATUSES = (LetterStatus.AT_KASI, LetterStatus.IN_ANALYSIS, LetterStatus.ACCEPTED,
+                    LetterStatus.REJECTED, LetterStatus.IN_RKA, LetterStatus.BUILT)
 
 #: The SOP's meeting room.
 DEFAULT_PLACE = "Ruang Rapat Pontive Center"
+
+
+def in_pontive_center(place: str) -> bool:
+    return "pontive" in (place or "").lower()
 
 meeting_staff = Table(
     "meeting_staff", db.metadata,
@@ -65,3 +74,9 @@ class Meeting(Archivable, db.Model):
             raise DomainError(_l("A meeting cannot be held before the letter was received."))
         if (self.minutes or self.recommendation) and not self.held_at:
             raise DomainError(_l("Record when the meeting was held before its minutes."))
+        if self.id is None and self.letter.status is LetterStatus.AT_KASI:
+            self.letter.move(Move.START_ANALYSIS, by=by, at=at,
+                             happened_at=min(at, self.scheduled_at))
+        elif self.letter.status not in MEETING_STATUSES:
+            raise DomainError(_l("A technical meeting is held once the Kasi has the letter and "
+                                 "before the decision."))

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from models import RequestLetter, RkaItem, Role, User, db
+from models import Agency, Decision, RequestLetter, RkaItem, Role, User, db
 
 from .builders import make_agency, make_decision, make_letter
 from .world import build_world
@@ -29,11 +29,12 @@ def _post_letter(client, world, **changes):
 
 
 def test_a_clerk_registers_a_letter_and_it_gets_the_next_agenda_number(client, clerk_world):
+    last = max(n for (n,) in db.session.query(RequestLetter.agenda_number))
     response = _post_letter(client, clerk_world)
     assert response.status_code == 302
     db.session.commit()
     letter = db.session.query(RequestLetter).filter_by(number="000.8/N/2025").one()
-    assert letter.agenda_year == 2025 and letter.agenda_number == 5  # after the world's four
+    assert letter.agenda_year == 2025 and letter.agenda_number == last + 1
     assert letter.received_at.hour == 2  # 09:00 WIB typed, 02:00 UTC stored
 
 
@@ -151,9 +152,25 @@ def test_a_decision_cannot_be_recorded_twice_for_a_letter(client, login_as):
     login_as(Role.KASI)
     data = world.form("decision")
     data["letter"] = world.decision.letter.id
+    before = db.session.query(Decision).count()
     page = client.post("/admin/decisions/new/", data)
     assert page.status_code == 200
-    assert "bertentangan" in page.get_data(as_text=True)
+    assert "tidak dapat" in page.get_data(as_text=True)
+    db.session.commit()
+    assert db.session.query(Decision).count() == before
+
+
+def test_a_duplicate_agency_code_is_explained_and_nothing_saved(client, login_as):
+    world = build_world()
+    login_as(Role.SYSADMIN)
+    data = world.form("agency")
+    data["code"] = world.agency.code  # unique in the database
+    before = db.session.query(Agency).count()
+    page = client.post("/admin/agencies/new/", data)
+    assert page.status_code == 200
+    assert "Sudah ada." in page.get_data(as_text=True)
+    db.session.commit()
+    assert db.session.query(Agency).count() == before
 
 
 def test_archived_letters_leave_the_list_but_stay_in_the_database(client, login_as):

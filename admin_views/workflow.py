@@ -1,0 +1,174 @@
+"""Screens for the procedure itself: step records with their due times, the status history,
+acting officials and the working calendar."""
+
+from datetime import timedelta
+
+from flask import flash
+from flask_admin.actions import action
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from models import DomainError, PauseReason, RequestLetter, StepRecord, db
+from models.office_calendar import office_calendar
+
+from .base import SecuredModelView, now
+from .permissions import EDIT
+
+
+def _deadline_clause(value, at):
+    """The SQL condition on StepRecord for each choice of the deadline filter."""
+    open_ = StepRecord.finished_at.is_(None)
+    running = open_ & StepRecord.paused_since.is_(None)
+    return {
+        "overdue": running & (StepRecord.due_at < at),
+        "due_soon": running & StepRecord.due_at.between(at, at + timedelta(hours=1)),
+        "finished_late": StepRecord.finished_at > StepRecord.due_at,
+        "open": open_,
+    }[value]
+
+
+DEADLINE_CHOICES = (("overdue", _l("Overdue now")), ("due_soon", _l("Due within the hour")),
+                    ("finished_late", _l("Finished late")), ("open", _l("Still open")))
+
+
+class DeadlineFilter(BaseSQLAFilter):
+    """Overdue / due soon / finished late: plain indexed comparisons on the stored due time."""
+
+    def __init__(self, column, name):
+        super().__init__(column, name, options=DEADLINE_CHOICES)
+        self.on_letters = column.class_ is RequestLetter
+
+    def validate(self, value):
+        return value in dict(DEADLINE_CHOICES)
+
+    def apply(self, query, value, alias=None):
+        clause = _deadline_clause(value, now())
+        return query.filter(RequestLetter.steps.any(clause) if self.on_letters else clause)
+
+    def operation(self):
+        return _l("is")
+
+
+class StepRecordView(SecuredModelView):
+    resource = "step"
+    can_view_details = True
+    column_list = ("letter", "number", "holder", "started_at", "due_at", "finished_at",
+                   "standard_minutes", "paused_minutes", "paused_since", "pause_reason")
+    column_export_list = column_list + ("output",)
+    column_default_sort = ("due_at", False)
+    column_filters = (DeadlineFilter(StepRecord.due_at, _l("Deadline")), "number",
+                      "started_at", "due_at", "finished_at", "holder.full_name")
+    column_formatters = {"paused_minutes": lambda v, c, m, n: f"{m.paused_minutes:.0f}"}
+    column_labels = {
+        "letter": _l("Letter"), "number": _l("Step"), "holder": _l("Held by"),
+        "holder.full_name": _l("Held by"), "started_at": _l("Started at"),
+        "due_at": _l("Due at"), "finished_at": _l("Finished at"),
+        "standard_minutes": _l("Standard (working minutes)"),
+        "paused_minutes": _l("Paused (working minutes)"), "paused_since": _l("Paused since"),
+        "pause_reason": _l("Pause reason"), "output": _l("Output"),
+    }
+
+    @property
+    def can_create(self):
+        return False
+
+    @property
+    def can_edit(self):
+        return False
+
+    @property
+    def can_delete(self):
+        return False
+
+    def is_action_allowed(self, name):
+        return self.allowed(EDIT) and super().is_action_allowed(name)
+
+    def _each_step(self, ids, change):
+        """Apply `change` to each chosen step in the user's scope; all or nothing."""
+        steps = self.get_query().filter(StepRecord.id.in_(
+            [int(i) for i in ids if str(i).isdigit()])).all()
+        try:
+            for step in steps:
+                change(step)
+            db.session.commit()
+            flash(gettext("%(count)s step(s) updated.", count=len(steps)), "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+
+    @action("pause_opd", _l("Pause: waiting for the OPD"))
+    def action_pause_opd(self, ids):
+        self._each_step(ids, lambda step: step.pause(now(), PauseReason.WAITING_FOR_OPD))
+
+    @action("pause_meeting", _l("Pause: meeting already scheduled"))
+    def action_pause_meeting(self, ids):
+        self._each_step(ids, lambda step: step.pause(now(), PauseReason.MEETING_SCHEDULED))
+
+    @action("resume", _l("Resume"))
+    def action_resume(self, ids):
+        calendar = office_calendar()
+        self._each_step(ids, lambda step: step.resume(now(), calendar))
+
+
+class StatusChangeView(SecuredModelView):
+    resource = "status_change"
+    column_list = ("letter", "move", "from_status", "to_status", "happened_at", "recorded_at",
+                   "by", "acting_for")
+    column_export_list = column_list
+    column_default_sort = ("happened_at", True)
+    column_filters = ("move", "to_status", "happened_at", "recorded_at", "by.full_name")
+    column_labels = {
+        "letter": _l("Letter"), "move": _l("Move"), "from_status": _l("From"),
+        "to_status": _l("To"), "happened_at": _l("Happened at"),
+        "recorded_at": _l("Recorded at"), "by": _l("By"), "by.full_name": _l("By"),
+        "acting_for": _l("Acting for"),
+    }
+
+    @property
+    def can_create(self):
+        return False
+
+    @property
+    def can_edit(self):
+        return False
+
+    @property
+    def can_delete(self):
+        return False
+
+
+class ActingAssignmentView(SecuredModelView):
+    resource = "acting"
+    column_list = ("kind", "acting_user", "absent_user", "first_day", "last_day")
+    column_export_list = column_list
+    column_default_sort = ("first_day", True)
+    form_columns = column_list
+    column_labels = {"kind": _l("Kind"), "acting_user": _l("Acting official"),
+                     "absent_user": _l("Absent official"), "first_day": _l("First day"),
+                     "last_day": _l("Last day")}
+
+
+class WorkScheduleView(SecuredModelView):
+    resource = "calendar"
+    column_list = ("name", "first_day", "last_day", "monday", "tuesday", "wednesday",
+                   "thursday", "friday", "saturday", "sunday")
+    column_export_list = column_list
+    form_columns = column_list
+    column_descriptions = {"monday": _l("e.g. 07:30-12:00 13:00-16:00; empty for a day off")}
+    column_labels = {"name": _l("Name"), "first_day": _l("First day"),
+                     "last_day": _l("Last day"), "monday": _l("Monday"),
+                     "tuesday": _l("Tuesday"), "wednesday": _l("Wednesday"),
+                     "thursday": _l("Thursday"), "friday": _l("Friday"),
+                     "saturday": _l("Saturday"), "sunday": _l("Sunday")}
+
+
+class LocalHolidayView(SecuredModelView):
+    resource = "calendar"
+    column_list = ("day", "name")
+    column_export_list = column_list
+    column_default_sort = ("day", True)
+    form_columns = column_list
+    column_labels = {"day": _l("Date"), "name": _l("Name")}
+
+

@@ -1,0 +1,114 @@
+"""Step records: for each SOP step of each letter, who holds it, since when, due when, done when,
+and how long it was paused. Written only by the workflow (RequestLetter.move)."""
+
+from datetime import datetime
+from enum import nonmember
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import LabeledEnum, UTCDateTime, db, enum_column
+from .errors import DomainError
+from .standards import ServiceStandard
+from .users import User
+
+
+class Requirement(LabeledEnum):
+    LETTER_SCAN = "letter_scan"
+    LABELS = nonmember({"letter_scan": _l("the OPD's request letter, as an attached scan")})
+
+
+#: The kelengkapan each step needs at hand before it can finish (the SOP's mutu baku).
+KELENGKAPAN = {1: (Requirement.LETTER_SCAN,), 2: (Requirement.LETTER_SCAN,), 3: ()}
+
+#: How each requirement is checked on the letter.
+REQUIREMENT_MET = {Requirement.LETTER_SCAN: lambda letter: letter.scan_id is not None
+                   or letter.scan is not None}
+
+
+class PauseReason(LabeledEnum):
+    WAITING_FOR_OPD = "waiting_for_opd"
+    MEETING_SCHEDULED = "meeting_scheduled"
+    OTHER = "other"
+    LABELS = nonmember({"waiting_for_opd": _l("Waiting for the OPD"),
+                        "meeting_scheduled": _l("Meeting already scheduled"),
+                        "other": _l("Other")})
+
+
+class StepRecord(db.Model):
+    __tablename__ = "step_record"
+    __table_args__ = (Index("ix_step_record_open_due", "finished_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("request_letter.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("service_standard.id"))
+    #: The standard's minutes when the step started: a later change does not touch it.
+    standard_minutes: Mapped[int] = mapped_column(Integer)
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    paused_minutes: Mapped[float] = mapped_column(Float, default=0.0)
+    paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pause_reason: Mapped[PauseReason | None] = enum_column(PauseReason)
+    output: Mapped[str | None] = mapped_column(String(255))
+
+    letter: Mapped["RequestLetter"] = relationship(back_populates="steps")  # noqa: F821
+    standard: Mapped[ServiceStandard] = relationship()
+    holder: Mapped[User | None] = relationship()
+
+    def __str__(self):
+        return f"{self.letter} · {_l('Step')} {self.number}"
+
+    @classmethod
+    def agency_scope(cls, agency_id):
+        from .letters import RequestLetter
+        return cls.letter.has(RequestLetter.agency_scope(agency_id))
+
+    @classmethod
+    def begin(cls, letter, standard, holder, at: datetime, calendar) -> "StepRecord":
+        """Start a step under the standard in force; its due time is counted on the calendar."""
+        return cls(letter=letter, number=standard.number, standard=standard,
+                   standard_minutes=standard.minutes, holder=holder, started_at=at,
+                   due_at=calendar.add_working_minutes(at, standard.minutes), paused_minutes=0.0)
+
+    def missing(self) -> list[Requirement]:
+        return [item for item in KELENGKAPAN.get(self.number, ())
+                if not REQUIREMENT_MET[item](self.letter)]
+
+    def finish(self, at: datetime, calendar) -> None:
+        """Close the step (resuming it first if paused), once its kelengkapan is complete."""
+        missing = self.missing()
+        if missing:
+            raise DomainError(_l("Step %(step)s cannot finish: %(items)s is missing."),
+                              step=self.number, items=", ".join(str(m.label) for m in missing))
+        if at < self.started_at:
+            raise DomainError(_l("A step cannot finish before it started."))
+        if self.paused_since is not None:
+            self.resume(at, calendar)
+        self.finished_at = at
+        self.output = self.standard.output
+
+    def pause(self, at: datetime, reason: PauseReason) -> None:
+        if self.finished_at is not None or self.paused_since is not None:
+            raise DomainError(_l("Only a running step can be paused."))
+        if at < self.started_at:
+            raise DomainError(_l("A step cannot be paused before it started."))
+        self.paused_since, self.pause_reason = at, reason
+
+    def resume(self, at: datetime, calendar) -> None:
+        """Resume; the due time moves by the working time the step was paused."""
+        if self.paused_since is None:
+            raise DomainError(_l("Only a paused step can be resumed."))
+        if at < self.paused_since:
+            raise DomainError(_l("A step cannot resume before it was paused."))
+        self.paused_minutes += calendar.working_minutes(self.paused_since, at)
+        self.paused_since = None
+        self.due_at = calendar.add_working_minutes(
+            self.started_at, self.standard_minutes + self.paused_minutes)
+
+    @property
+    def is_open(self) -> bool:
+        return self.finished_at is None
