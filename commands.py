@@ -1,13 +1,16 @@
 """Command-line tasks: `flask create-user`, `flask seed-demo`."""
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import click
+import pandas as pd
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from models import Agency, DomainError, Language, Role, User, db
 from models.office_calendar import office_calendar
+from models.register import import_register
 from models.standards import load_sop_standards
 from models.timezone import from_local
 
@@ -49,8 +52,33 @@ def show_month(month):
     click.echo(f"total {total:g} working minutes ({total / 60:g} hours)")
 
 
+def _read_register(path: Path) -> list[dict]:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        frame = pd.read_excel(path, dtype=str).fillna("")
+    else:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame.columns = [str(c).strip().rstrip("*") for c in frame.columns]
+    return frame.to_dict("records")
+
+
 def register_commands(app) -> None:
     app.cli.add_command(calendar_cli)
+
+    @app.cli.command("import-register")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_register_command(file):
+        """Import a paper register (CSV or XLSX): every row, or nothing."""
+        rows = _read_register(file)
+        at = datetime.now(UTC)
+        with click.progressbar(length=len(rows), label="Importing") as bar:
+            errors = import_register(db.session, rows, file.parent, at, progress=bar.update)
+        if errors:
+            db.session.rollback()
+            for error in errors:
+                click.echo(str(error), err=True)
+            raise click.ClickException(f"{len(errors)} bad row(s): nothing was imported")
+        db.session.commit()
+        click.echo(f"imported {len(rows)} request(s)")
 
     @app.cli.command("create-user")
     @click.option("--username", required=True)

@@ -16,6 +16,7 @@ from models import (
     RequestLetter,
     RkaItem,
     ServiceStandard,
+    SopDocument,
     StatusChange,
     StepRecord,
     User,
@@ -31,6 +32,7 @@ from .home import HomeView
 from .inventory import ApplicationView
 from .letters import DispositionView, RequestLetterView
 from .master import AgencyView, EquipmentFaultView, ServiceStandardView, UserView
+from .sop import SopDocumentView, SopPageView
 from .workflow import (
     ActingAssignmentView,
     LocalHolidayView,
@@ -62,6 +64,7 @@ def init_admin(app) -> Admin:
         RkaItemView(RkaItem, s, name=_l("RKA items"), category=followup, endpoint="rka"),
         ApplicationView(Application, s, name=_l("Application inventory"),
                         endpoint="applications"),
+        SopPageView(name=_l("The SOP"), category=procedure, endpoint="sop"),
         StepRecordView(StepRecord, s, name=_l("SOP steps and deadlines"), category=procedure,
                        endpoint="steps"),
         StatusChangeView(StatusChange, s, name=_l("Status history"), category=procedure,
@@ -72,6 +75,8 @@ def init_admin(app) -> Admin:
                          endpoint="hours"),
         LocalHolidayView(LocalHoliday, s, name=_l("Local holidays"), category=procedure,
                          endpoint="holidays"),
+        SopDocumentView(SopDocument, s, name=_l("SOP versions"), category=procedure,
+                        endpoint="sop_versions"),
         AgencyView(Agency, s, name=_l("Agencies (OPD)"), category=master, endpoint="agencies"),
         UserView(User, s, name=_l("Users"), category=master, endpoint="users"),
         ServiceStandardView(ServiceStandard, s, name=_l("Service standards"), category=master,

@@ -5,9 +5,11 @@ from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func
 
-from models import EquipmentFault, LetterStatus, RequestLetter, db
+from models import EquipmentFault, LetterStatus, RequestLetter, StepRecord, db
+from models.office_calendar import office_calendar
 from models.workflow import waiting_statuses
 
+from .base import now
 from .permissions import VIEW, can, scope
 
 #: How many waiting letters the home page lists before pointing to the full list.
@@ -34,9 +36,19 @@ class HomeView(AdminIndexView):
             counts = dict(letters(user).with_entities(RequestLetter.status, func.count())
                           .group_by(RequestLetter.status).all())
             by_status = [(status, counts.get(status, 0)) for status in LetterStatus]
+        my_steps, overdue = [], None
+        if can(user.role, VIEW, "step"):
+            at, calendar = now(), office_calendar()
+            steps = scope(db.session.query(StepRecord), StepRecord, user).filter(
+                StepRecord.finished_at.is_(None))
+            my_steps = [(step, step.working_minutes_left(at, calendar)) for step in
+                        steps.filter(StepRecord.holder_id == user.id)
+                        .order_by(StepRecord.due_at).limit(WAITING_SHOWN)]
+            overdue = steps.filter(StepRecord.paused_since.is_(None),
+                                   StepRecord.due_at < at).count()
         if can(user.role, VIEW, "equipment_fault"):
             faults = scope(db.session.query(EquipmentFault), EquipmentFault, user).filter(
                 EquipmentFault.repaired_at.is_(None)).count()
         return self.render("home.html", waiting=waiting, waiting_statuses=statuses,
                            by_status=by_status, open_faults=faults,
-                           sees_letters=sees_letters)
+                           sees_letters=sees_letters, my_steps=my_steps, overdue=overdue)

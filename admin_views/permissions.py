@@ -8,7 +8,7 @@ ACTIONS = {"v": VIEW, "c": CREATE, "e": EDIT, "a": ARCHIVE, "x": EXPORT}
 #: Every resource the panel shows; the admin views name theirs with `resource = ...`.
 RESOURCES = ("letter", "disposition", "meeting", "decision", "rka_item", "application",
              "standard", "equipment_fault", "agency", "user", "step", "status_change", "acting",
-             "calendar")
+             "calendar", "sop")
 
 #: role -> resource -> allowed actions, one letter each: v view, c create, e edit, a archive,
 #: x export. What a role is not given here, it cannot do. On steps, "edit" is pause/resume;
@@ -17,25 +17,25 @@ TABLE = {
     Role.SYSADMIN: dict(letter="vx", disposition="vx", meeting="vx", decision="vx",
                         rka_item="vx", application="vceax", standard="vex",
                         equipment_fault="vceax", agency="vceax", user="vceax", step="vx",
-                        status_change="vx", acting="vcex", calendar="vcex"),
+                        status_change="vx", acting="vcex", calendar="vcex", sop="vc"),
     Role.CLERK: dict(letter="vceax", disposition="v", meeting="v", decision="v",
                      application="v", equipment_fault="vc", agency="v", step="v",
-                     status_change="v", calendar="v"),
+                     status_change="v", calendar="v", sop="v"),
     Role.KADIS: dict(letter="vx", disposition="vcex", meeting="vx", decision="vx",
                      rka_item="vx", application="vx", standard="v", equipment_fault="v",
-                     step="vx", status_change="vx", acting="v", calendar="v"),
+                     step="vx", status_change="vx", acting="v", calendar="v", sop="v"),
     Role.KABID: dict(letter="vx", disposition="vcex", meeting="vx", decision="vx",
                      rka_item="vx", application="vx", standard="v", equipment_fault="vc",
-                     step="vex", status_change="vx", acting="v", calendar="v"),
+                     step="vex", status_change="vx", acting="v", calendar="v", sop="v"),
     Role.KASI: dict(letter="vx", disposition="v", meeting="vceax", decision="vcex",
                     rka_item="vceax", application="vceax", standard="v",
                     equipment_fault="vce", step="vex", status_change="vx", acting="v",
-                    calendar="v"),
-    Role.OPD: dict(letter="vc", meeting="v", decision="v", application="v"),
+                    calendar="v", sop="v"),
+    Role.OPD: dict(letter="vc", meeting="v", decision="v", application="v", sop="v"),
     Role.SUPERVISOR: dict(letter="vx", disposition="vx", meeting="vx", decision="vx",
                           rka_item="vx", application="vx", standard="v",
                           equipment_fault="vx", agency="v", user="v", step="vx",
-                          status_change="vx", acting="v", calendar="v"),
+                          status_change="vx", acting="v", calendar="v", sop="v"),
 }
 
 #: Roles that see only the rows of their own agency.

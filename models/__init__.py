@@ -13,6 +13,7 @@ from .errors import DomainError
 from .letters import LetterStatus, RequestKind, RequestLetter, SecurityClass, SpbeCategory, Urgency
 from .meetings import Meeting
 from .office_calendar import LocalHoliday, WorkSchedule
+from .sop import SopDocument
 from .standards import ServiceStandard
 from .steps import PauseReason, StepRecord
 from .users import Language, Role, User
@@ -20,7 +21,7 @@ from .workflow import Move, StatusChange
 
 __all__ = [
     "ActingAssignment", "ActingKind", "LocalHoliday", "Move", "PauseReason", "StatusChange",
-    "StepRecord", "WorkSchedule",
+    "StepRecord", "WorkSchedule", "SopDocument",
     "Agency", "AgencyKind", "Application", "ApplicationStatus", "Attachment", "AttachmentKind",
     "Decision", "Disposition", "DomainError", "EquipmentFault", "FundingSource", "Instruction",
     "Language", "LetterStatus", "Meeting", "Outcome", "Platform", "RequestKind", "RequestLetter",

@@ -115,13 +115,22 @@ class Archivable:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite: enforce foreign keys, write-ahead log, wait instead of failing when busy."""
+    """SQLite: enforce foreign keys, write-ahead log, wait instead of failing when busy; and
+    let SQLAlchemy begin transactions itself, so that savepoints work (pysqlite's own
+    transaction handling would commit at a RELEASE SAVEPOINT)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
 
 
 def render_migration_type(type_, obj, autogen_context):

@@ -1,7 +1,9 @@
 """The office's working calendar as the sysadmin keeps it: weekly hours, special periods,
 local holidays; national holidays and cuti bersama come from the holidays package."""
 
+from collections import ChainMap
 from datetime import date
+from functools import cache
 
 import holidays as holiday_tables
 from flask_babel import lazy_gettext as _l
@@ -78,6 +80,12 @@ class LocalHoliday(db.Model):
         return f"{self.day} {self.name}"
 
 
+@cache
+def _national_holidays():
+    """Indonesia's national holidays and cuti bersama; years are filled in as they are asked."""
+    return holiday_tables.country_holidays("ID", categories=HOLIDAY_CATEGORIES, language="id")
+
+
 def office_calendar(session=None) -> WorkCalendar:
     """The calendar in force now, built from the database (the default week when none is kept)."""
     session = session or db.session
@@ -85,7 +93,6 @@ def office_calendar(session=None) -> WorkCalendar:
     regular = next((s.week for s in schedules if s.first_day is None), dict(DEFAULT_WEEK))
     special = [SpecialPeriod(s.first_day, s.last_day, s.week, s.name)
                for s in schedules if s.first_day is not None]
-    national = holiday_tables.country_holidays("ID", categories=HOLIDAY_CATEGORIES,
-                                               language="id")
-    national.update({h.day: h.name for h in session.scalars(select(LocalHoliday))})
-    return WorkCalendar(week=regular, holidays=national, special=tuple(special))
+    local = {h.day: h.name for h in session.scalars(select(LocalHoliday))}
+    return WorkCalendar(week=regular, holidays=ChainMap(local, _national_holidays()),
+                        special=tuple(special))

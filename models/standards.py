@@ -43,6 +43,8 @@ class ServiceStandard(db.Model):
 
 
 def load_sop_standards(session) -> None:
-    """Insert the SOP's standards where missing (idempotent)."""
+    """Insert the SOP (its document and its standards) where missing (idempotent)."""
+    from .sop import load_sop_document
+    load_sop_document(session)
     have = {n for (n,) in session.query(ServiceStandard.number)}
     session.add_all(ServiceStandard(**s) for s in SOP_STEPS if s["number"] not in have)

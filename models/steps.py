@@ -112,3 +112,9 @@ class StepRecord(db.Model):
     @property
     def is_open(self) -> bool:
         return self.finished_at is None
+
+    def working_minutes_left(self, at: datetime, calendar) -> float:
+        """Working minutes until the due time; negative when overdue by that much."""
+        if at <= self.due_at:
+            return calendar.working_minutes(at, self.due_at)
+        return -calendar.working_minutes(self.due_at, at)

@@ -53,24 +53,38 @@ def database_url(tmp_path_factory):
 def _empty_tables():
     """Remove every row (foreign keys off for the cycle application <-> request_letter)."""
     dialect = db.engine.dialect.name
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if dialect == "sqlite":  # the pragma works only outside a transaction
+        raw = db.engine.raw_connection()
+        try:
+            raw.execute("PRAGMA foreign_keys=OFF")
+            for table in tables:
+                raw.execute(f"DELETE FROM {table}")
+            raw.execute("PRAGMA foreign_keys=ON")
+        finally:
+            raw.close()
+        return
     with db.engine.begin() as conn:
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         if dialect == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
                               + " RESTART IDENTITY CASCADE"))
             return
-        conn.execute(text("SET FOREIGN_KEY_CHECKS=0" if dialect != "sqlite"
-                          else "PRAGMA foreign_keys=OFF"))
+        conn.execute(text("SET FOREIGN_KEY_CHECKS=0"))
         for table in tables:
             conn.execute(text(f"DELETE FROM {table}"))
-        conn.execute(text("SET FOREIGN_KEY_CHECKS=1" if dialect != "sqlite"
-                          else "PRAGMA foreign_keys=ON"))
+        conn.execute(text("SET FOREIGN_KEY_CHECKS=1"))
+
+
+@pytest.fixture(scope="session")
+def shared_app(database_url):
+    """One app for the whole run: building one (routes, templates) costs more than a test."""
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
+                       "SECRET_KEY": "test"})
 
 
 @pytest.fixture
-def app(database_url):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
-                      "SECRET_KEY": "test"})
+def app(shared_app):
+    app = shared_app
     with app.app_context():
         load_sop_standards(db.session)
         db.session.commit()

@@ -72,7 +72,7 @@ def test_english_can_be_chosen_and_is_kept_for_the_user(app, client, login_as):
     page = client.get("/admin/letters/").get_data(as_text=True)
     assert "Request letters" in page and "Log out" in page
     from models import db
-    db.session.refresh(user)
+    db.session.commit()  # end the test's own transaction to see the request's write
     assert user.language is Language.EN
 
 

@@ -13,6 +13,7 @@ from models import (
     ServiceStandard,
     db,
 )
+from models.sop import ORIGINAL, SopDocument
 from models.timezone import to_local
 
 from .builders import (
@@ -36,7 +37,7 @@ ENDPOINTS = {"letter": "letters", "disposition": "dispositions", "meeting": "mee
              "decision": "decisions", "rka_item": "rka", "application": "applications",
              "standard": "standards", "equipment_fault": "faults", "agency": "agencies",
              "user": "users", "step": "steps", "status_change": "history", "acting": "acting",
-             "calendar": "holidays"}
+             "calendar": "holidays", "sop": "sop_versions"}
 
 
 @dataclass
@@ -92,6 +93,9 @@ class World:
                            absent_user=w.staff[Role.KABID].id, first_day="2025-03-01",
                            last_day="2025-03-05"),
             "calendar": dict(day="2025-10-23", name="Hari Jadi Kota Pontianak"),
+            "sop": {**{k: v for k, v in ORIGINAL.items() if isinstance(v, str)},
+                    "created_on": "2020-02-03", "revised_on": "2026-01-05",
+                    "effective": "2026"},
         }[resource]
         if row is not None and resource == "standard":
             data["minutes"] = "45"
@@ -105,7 +109,8 @@ EDITS = {"letter": ("subject", "Perihal diubah"), "disposition": ("note", "Catat
          "standard": ("minutes", "45"), "equipment_fault": ("item", "Layar"),
          "agency": ("short_name", "Diubah"), "user": ("full_name", "Nama Diubah"),
          "step": ("pause_reason", "waiting_for_opd"), "status_change": ("move", "accept"),
-         "acting": ("last_day", "2025-03-07"), "calendar": ("name", "Libur diubah")}
+         "acting": ("last_day", "2025-03-07"), "calendar": ("name", "Libur diubah"),
+         "sop": ("effective", "2027")}
 
 
 def build_world(owner=None):
@@ -134,6 +139,7 @@ def build_world(owner=None):
                                          absent_user=officials[Role.KABID],
                                          first_day=date(2025, 3, 1), last_day=date(2025, 3, 2))),
         "calendar": _save(LocalHoliday(day=date(2025, 1, 9), name="Libur daerah")),
+        "sop": SopDocument.current(db.session),
     }
     db.session.commit()
     return world
