@@ -1,6 +1,8 @@
 """The command line: demo data for every role, and creating a user."""
 
-from models import AgencyKind, LetterStatus, RequestLetter, Role, User, db
+from datetime import UTC, datetime
+
+from models import AgencyKind, LetterStatus, RequestLetter, Role, StepRecord, User, db
 from models.demo import DEMO_PASSWORD
 
 from .builders import make_agency
@@ -24,9 +26,17 @@ def test_seed_demo_loads_pontianak_and_a_log_in_for_every_role(app, client):
     assert again.exit_code == 0
     db.session.commit()
     assert db.session.query(RequestLetter).count() == letters
-    kadis = db.session.query(User).filter_by(role=Role.KADIS).first()
-    assert client.login(kadis.username, DEMO_PASSWORD).status_code == 302
+    supervisor = db.session.query(User).filter_by(role=Role.SUPERVISOR).first()
+    assert client.login(supervisor.username, DEMO_PASSWORD).status_code == 302
     assert client.get("/admin/").status_code == 200
+    overdue = client.get("/admin/steps/?flt0_0=overdue").get_data(as_text=True)
+    late = [s for s in db.session.query(StepRecord).filter(StepRecord.finished_at.is_(None))
+            if s.due_at < datetime.now(UTC) and s.paused_since is None]
+    assert late and f"Daftar ({len(late)})" in overdue
+    assert str(min(late, key=lambda s: s.due_at).letter) in overdue  # oldest first
+    finished_late = db.session.query(StepRecord).filter(
+        StepRecord.finished_at > StepRecord.due_at).count()
+    assert finished_late > 0
 
 
 def test_create_user_checks_the_nip(app):

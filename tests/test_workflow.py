@@ -7,16 +7,19 @@ import pytest
 from models import (
     ActingAssignment,
     LetterStatus,
+    LocalHoliday,
     Move,
     Outcome,
     PauseReason,
     Role,
     ServiceStandard,
     StepRecord,
+    WorkSchedule,
     db,
 )
 from models.calendar import WorkCalendar
 from models.errors import DomainError
+from models.office_calendar import office_calendar
 from models.workflow import TRANSITIONS, InvalidTransition
 
 from .builders import (
@@ -25,6 +28,7 @@ from .builders import (
     _save,
     make_decision,
     make_disposition,
+    make_fault,
     make_letter,
     make_meeting,
     make_user,
@@ -200,3 +204,45 @@ def test_an_illegal_move_through_a_screen_is_explained_and_changes_nothing(clien
     assert "Disposisi mengikuti rantai" in page.get_data(as_text=True)
     db.session.commit()
     assert letter.status is S.AT_KASI and StepRecord.query.count() == 2
+
+
+def test_editing_the_calendar_leaves_finished_steps_alone(app):
+    letter = _letter_in(S.AT_KASI)
+    finished = letter.steps[0]
+    due = finished.due_at
+    db.session.add(LocalHoliday(day=date(2025, 2, 28), name="Libur mendadak"))
+    db.session.commit()
+    db.session.expire_all()
+    assert finished.due_at == due
+    later = _letter_in(S.AT_KABID)  # a step started on the new holiday counts from Monday
+    assert later.steps[0].due_at == datetime(2025, 3, 3, 0, 45, tzinfo=UTC)  # 07:45 WIB
+
+
+def test_a_special_period_from_the_panel_changes_the_hours(app):
+    ramadan = WorkSchedule(name="Ramadan", first_day=date(2025, 3, 1), last_day=date(2025, 3, 30),
+                           **{day: "07:15-12:00 12:30-14:15" for day in
+                              ("monday", "tuesday", "wednesday", "thursday")},
+                           friday="07:15-11:30 12:30-14:45")
+    _save(ramadan)
+    calendar = office_calendar()
+    monday = datetime(2025, 3, 3, 0, 15, tzinfo=UTC)  # 07:15 WIB
+    assert calendar.working_minutes(monday, monday + timedelta(hours=8)) == 390
+
+
+def test_office_hours_that_do_not_parse_are_refused(app):
+    with pytest.raises(DomainError):
+        _save(WorkSchedule(name="Salah", monday="pagi sampai sore"))
+
+
+def test_scheduling_in_the_pontive_center_warns_of_open_faults(client, login_as):
+    letter = _letter_in(S.AT_KASI)
+    make_fault(item="Proyektor Ruang Rapat Pontive Center")
+    db.session.commit()
+    login_as(Role.KASI)
+    page = client.post("/admin/meetings/new/", {
+        "letter": letter.id, "scheduled_at": "2025-03-04 09:00:00",
+        "place": "Ruang Rapat Pontive Center"}, follow_redirects=True)
+    assert "Peringatan: peralatan di Ruang Rapat Pontive Center masih rusak" in \
+        page.get_data(as_text=True)
+    faults = client.get("/admin/faults/").get_data(as_text=True)
+    assert " hari" in faults  # how long each fault has been open
