@@ -8,10 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from models import AttachmentKind, DomainError, Move, RequestLetter, Role, db
+from models import AttachmentKind, DomainError, LetterStatus, Move, RequestLetter, db
+from models.workflow import TRANSITIONS
 
 from .base import SecuredModelView, now
 from .fields import UploadField
+from .formatting import local_datetime
 from .workflow import DeadlineFilter
 
 
@@ -26,6 +28,26 @@ def attachment_link(relation):
     return formatter
 
 
+def _steps_table(letter):
+    """The letter's SOP steps: who holds each, since when, due when, done when."""
+    rows = Markup("").join(Markup(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>").format(
+        step.number, step.holder.full_name if step.holder else "", local_datetime(step.started_at),
+        local_datetime(step.due_at), local_datetime(step.finished_at) or gettext("open"))
+        for step in letter.steps)
+    head = Markup("<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>").format(
+        gettext("Step"), gettext("Held by"), gettext("Started at"), gettext("Due at"),
+        gettext("Finished at"))
+    return Markup('<table class="table table-sm mb-0">{}{}</table>').format(head, rows)
+
+
+def _history_list(letter):
+    return Markup("<ol class='mb-0 pl-3'>{}</ol>").format(Markup("").join(
+        Markup("<li>{} · {} · {}</li>").format(local_datetime(change.happened_at), change,
+                                               change.by.full_name if change.by else "")
+        for change in letter.history))
+
+
 class RequestLetterView(SecuredModelView):
     resource = "letter"
     column_list = ("agenda_number", "agenda_year", "number", "letter_date", "received_at",
@@ -34,14 +56,17 @@ class RequestLetterView(SecuredModelView):
                            "received_at", "agency", "subject", "summary", "request_kind",
                            "application_name", "application", "spbe_category",
                            "security_class", "urgency", "archive_code", "scan", "status",
-                           "registered_at", "registered_by")
-    column_export_list = column_details_list
+                           "registered_at", "registered_by", "steps", "history")
+    column_export_list = column_details_list[:-2]
     column_default_sort = ("received_at", True)
     column_searchable_list = ("number", "subject", "application_name")
     column_filters = (DeadlineFilter(RequestLetter.id, _l("Deadline")), "status",
                       "request_kind", "urgency", "security_class", "spbe_category",
                       "letter_date", "received_at", "agency.name", "agenda_year")
     column_formatters = {"scan": attachment_link("scan")}
+    column_formatters_detail = {"scan": attachment_link("scan"),
+                                "steps": lambda v, c, m, n: _steps_table(m),
+                                "history": lambda v, c, m, n: _history_list(m)}
     form_columns = ("number", "letter_date", "received_at", "agency", "subject", "summary",
                     "request_kind", "application_name", "application", "spbe_category",
                     "security_class", "urgency", "archive_code", "scan_file")
@@ -58,7 +83,8 @@ class RequestLetterView(SecuredModelView):
         "security_class": _l("Security class"), "urgency": _l("Urgency"),
         "archive_code": _l("Classification code"), "scan": _l("Scanned letter"),
         "status": _l("Status"), "registered_at": _l("Registered at"),
-        "registered_by": _l("Registered by"),
+        "registered_by": _l("Registered by"), "steps": _l("SOP steps"),
+        "history": _l("Status history"),
     }
 
     def on_model_change(self, form, model, is_created):
@@ -67,8 +93,9 @@ class RequestLetterView(SecuredModelView):
         super().on_model_change(form, model, is_created)
 
     def is_action_allowed(self, name):
-        if name == "send_to_kadis":
-            return current_user.is_authenticated and current_user.role is Role.CLERK
+        if name == "send_to_kadis":  # offered to the role the transition table names
+            forward = TRANSITIONS[(LetterStatus.REGISTERED, Move.SEND_TO_KADIS)]
+            return current_user.is_authenticated and current_user.role is forward.role
         return super().is_action_allowed(name)
 
     @action("send_to_kadis", _l("Forward to the Kepala Dinas"))

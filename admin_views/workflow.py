@@ -111,10 +111,15 @@ class StepRecordView(SecuredModelView):
         self._each_step(ids, lambda step: step.resume(now(), calendar))
 
 
+def _backdated(view, context, model, name):
+    return gettext("entered afterwards") if model.backdated else ""
+
+
 class StatusChangeView(SecuredModelView):
     resource = "status_change"
     column_list = ("letter", "move", "from_status", "to_status", "happened_at", "recorded_at",
-                   "by", "acting_for")
+                   "backdated", "by", "acting_for")
+    column_formatters = {"backdated": _backdated}
     column_export_list = column_list
     column_default_sort = ("happened_at", True)
     column_filters = ("move", "to_status", "happened_at", "recorded_at", "by.full_name")
@@ -122,6 +127,7 @@ class StatusChangeView(SecuredModelView):
         "letter": _l("Letter"), "move": _l("Move"), "from_status": _l("From"),
         "to_status": _l("To"), "happened_at": _l("Happened at"),
         "recorded_at": _l("Recorded at"), "by": _l("By"), "by.full_name": _l("By"),
+        "backdated": _l("Transcribed"),
         "acting_for": _l("Acting for"),
     }
 

@@ -2,7 +2,7 @@
 
 import random
 from collections import Counter
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from .agencies import Agency, AgencyKind
 from .applications import Application, ApplicationStatus, Platform
 from .attachments import Attachment, AttachmentKind
 from .budget import FundingSource, RkaItem, RkaStatus
+from .calendar import RAMADAN_WEEK
 from .decisions import Decision, Outcome
 from .dispositions import Disposition, Instruction
 from .equipment import EquipmentFault
@@ -18,6 +19,8 @@ from .errors import InvalidNip
 from .letters import LetterStatus, RequestKind, RequestLetter, SecurityClass, SpbeCategory, Urgency
 from .meetings import DEFAULT_PLACE, Meeting
 from .nip import parse_nip
+from .office_calendar import WEEKDAYS, WorkSchedule, office_calendar
+from .steps import PauseReason
 from .timezone import from_local, local_year, to_local
 from .users import Language, Role, User
 from .workflow import Move
@@ -137,7 +140,8 @@ REJECTION_REASONS = [
 BUDGET_CODES = ["2.16.03.1.02.0005", "2.16.03.1.02.0001", "2.16.03.1.02.0003"]
 UNIT_PRICES = [Decimal(p) for p in ("75000000.00", "120000000.00", "150000000.00",
                                     "250000000.00", "350000000.00")]
-OPEN, CLOSE = time(7, 30), time(16)
+#: Letters arrive from the opening of the office, over 8.5 hours.
+OPEN = time(7, 30)
 
 
 def seed_demo(session, at: datetime) -> list[User]:
@@ -147,6 +151,7 @@ def seed_demo(session, at: datetime) -> list[User]:
         found = session.scalars(select(User).where(User.username.in_(names)))
         return sorted(found, key=lambda user: names.index(user.username))
     rng = random.Random(2020)
+    _seed_calendar(session, at)
     agencies = _seed_agencies(session, at)
     users = _seed_users(session, at, agencies)
     apps = [_save(session, at, users["admin"], Application(
@@ -157,6 +162,21 @@ def seed_demo(session, at: datetime) -> list[User]:
     _seed_faults(session, at, users["kasi"])
     session.flush()
     return list(users.values())
+
+
+#: Ramadan 1447 H as the government set office hours for it (an example the sysadmin can edit).
+RAMADAN_1447 = (date(2026, 2, 19), date(2026, 3, 19))
+
+
+def _seed_calendar(session, at) -> None:
+    """The regular week and a Ramadan period as rows, so the sysadmin sees what is in force."""
+    ramadan = WorkSchedule(name="Ramadan 1447 H", first_day=RAMADAN_1447[0],
+                           last_day=RAMADAN_1447[1],
+                           **{day: " ".join(str(w) for w in RAMADAN_WEEK[n])
+                              for n, day in enumerate(WEEKDAYS)})
+    for schedule in (WorkSchedule.regular(), ramadan):
+        _save(session, at, None, schedule)
+    session.flush()
 
 
 def _save(session, at, by, record):
@@ -201,18 +221,8 @@ def _seed_users(session, at, agencies) -> dict[str, User]:
 
 
 def _office_after(start: datetime, minutes: int) -> datetime:
-    """The moment `minutes` of office time (Mon-Fri 07:30-16:00 WIB) after `start`."""
-    local = to_local(start).replace(tzinfo=None)
-    while True:
-        if local.weekday() >= 5 or local.time() >= CLOSE:
-            local = datetime.combine(local.date() + timedelta(days=1), OPEN)
-            continue
-        local = max(local, datetime.combine(local.date(), OPEN))
-        left = (datetime.combine(local.date(), CLOSE) - local).total_seconds() / 60
-        if minutes <= left:
-            return from_local(local + timedelta(minutes=minutes))
-        minutes -= left
-        local = datetime.combine(local.date() + timedelta(days=1), OPEN)
+    """The moment `minutes` of office time after `start`, on the office's own calendar."""
+    return office_calendar().add_working_minutes(start, minutes)
 
 
 def _received_moments(rng, at, count: int) -> list[datetime]:
@@ -321,6 +331,10 @@ def _follow_up(session, at, rng, letter, users, target) -> None:
     if meeting.held_at:
         meeting.minutes = MINUTES.format(subject=letter.subject, agency=letter.agency.name)
     _save(session, at, kasi, meeting)  # starts the analysis
+    analysis = letter.open_step(2)  # the Kasi stops its clock until the meeting is held
+    analysis.pause(letter.history[-1].happened_at, PauseReason.MEETING_SCHEDULED)
+    if meeting.held_at:
+        analysis.resume(meeting.held_at, office_calendar())
     if target is not LetterStatus.IN_ANALYSIS:
         _decide(session, at, rng, letter, meeting, kasi)
 

@@ -246,3 +246,31 @@ def test_scheduling_in_the_pontive_center_warns_of_open_faults(client, login_as)
         page.get_data(as_text=True)
     faults = client.get("/admin/faults/").get_data(as_text=True)
     assert " hari" in faults  # how long each fault has been open
+
+
+def test_due_soon_and_finished_late_filters(client, login_as):
+    soon = _letter_in(S.AT_KABID)
+    soon.steps[0].due_at = datetime.now(UTC) + timedelta(minutes=30)
+    late = _letter_in(S.AT_KASI)  # step 1 finished 10 minutes after it started: on time
+    late.steps[0].due_at = late.steps[0].finished_at - timedelta(minutes=1)
+    db.session.commit()
+    login_as(Role.SUPERVISOR)
+    due_soon = client.get("/admin/letters/?flt0_0=due_soon").get_data(as_text=True)
+    assert soon.number in due_soon and late.number not in due_soon
+    finished_late = client.get("/admin/letters/?flt0_0=finished_late").get_data(as_text=True)
+    assert late.number in finished_late and soon.number not in finished_late
+
+
+def test_hostile_filter_values_are_ignored_not_errors(client, login_as):
+    login_as(Role.SUPERVISOR)
+    for value in ("overdue' OR 1=1 --", "", "x" * 500):
+        assert client.get("/admin/steps/", query_string={"flt0_0": value}).status_code == 200
+
+
+def test_the_letter_details_show_its_steps_and_history(client, login_as):
+    letter = _letter_in(S.AT_KASI)
+    db.session.commit()
+    login_as(Role.KASI)
+    page = client.get(f"/admin/letters/details/?id={letter.id}").get_data(as_text=True)
+    assert "Langkah SOP" in page and "Riwayat Status" in page
+    assert "28 Februari 2025 08:45 WIB" in page  # step 1 due, 15 minutes after 08:30
