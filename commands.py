@@ -2,17 +2,20 @@
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import click
 import pandas as pd
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from admin_views.reports import COLUMNS, Period, build, download
 from models import Agency, DomainError, Language, Role, User, db
 from models.office_calendar import office_calendar
 from models.register import import_register
 from models.standards import load_sop_standards
 from models.timezone import from_local
+from reports.durations import GROUPINGS
 
 
 def _local_moment(text: str) -> datetime:
@@ -63,6 +66,23 @@ def _read_register(path: Path) -> list[dict]:
 
 def register_commands(app) -> None:
     app.cli.add_command(calendar_cli)
+
+    @app.cli.command("report")
+    @click.argument("name", type=click.Choice(sorted(COLUMNS)))
+    @click.option("--from", "first", required=True, type=click.DateTime(["%Y-%m-%d"]))
+    @click.option("--to", "last", required=True, type=click.DateTime(["%Y-%m-%d"]))
+    @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv")
+    @click.option("--by", type=click.Choice(sorted(GROUPINGS)), default="step",
+                  help="compliance: group per step, month, agency or official")
+    @click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
+    def report_command(name, first, last, fmt, by, output):
+        """Write a report for scheduled jobs: the same file the screen downloads."""
+        period = Period(first.date(), last.date())
+        system = SimpleNamespace(role=Role.SUPERVISOR, agency_id=None)
+        frame = build(name, period, system, pd.Timestamp(datetime.now(UTC)), by=by)
+        filename, content = download(name, period, frame, fmt)
+        (output or Path(filename)).write_bytes(content)
+        click.echo(f"{output or filename}: {len(frame)} row(s)")
 
     @app.cli.command("import-register")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))

@@ -32,6 +32,7 @@ from .home import HomeView
 from .inventory import ApplicationView
 from .letters import DispositionView, RequestLetterView
 from .master import AgencyView, EquipmentFaultView, ServiceStandardView, UserView
+from .reports import ReportView
 from .sop import SopDocumentView, SopPageView
 from .workflow import (
     ActingAssignmentView,
@@ -64,6 +65,7 @@ def init_admin(app) -> Admin:
         RkaItemView(RkaItem, s, name=_l("RKA items"), category=followup, endpoint="rka"),
         ApplicationView(Application, s, name=_l("Application inventory"),
                         endpoint="applications"),
+        ReportView(name=_l("Reports"), endpoint="reports"),
         SopPageView(name=_l("The SOP"), category=procedure, endpoint="sop"),
         StepRecordView(StepRecord, s, name=_l("SOP steps and deadlines"), category=procedure,
                        endpoint="steps"),

@@ -16,9 +16,10 @@ from wtforms import validators
 
 from models import Attachment, DomainError, db
 from models.errors import AgencyScopeViolation
+from reports.export import neutralize_formula
 
 from .fields import FilterConverter, ModelConverter
-from .formatting import EXPORT_FORMATTERS, TYPE_FORMATTERS, neutralize_formula
+from .formatting import EXPORT_FORMATTERS, TYPE_FORMATTERS
 from .permissions import ARCHIVE, CREATE, EDIT, EXPORT, VIEW, can, may_own, scope
 
 #: WTForms' own messages, from the project's catalog (WTForms ships no Indonesian one).

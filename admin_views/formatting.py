@@ -1,11 +1,14 @@
 """How values read on screen: office time (WIB), Indonesian dates, Rupiah, enum labels."""
 
 import enum
+import math
 from datetime import date, datetime
 from decimal import Decimal
 
+import numpy as np
+import pandas as pd
 from flask_admin.model import typefmt
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 
 from models.timezone import to_local
 
@@ -45,15 +48,19 @@ EXPORT_FORMATTERS.update({
     enum.Enum: lambda view, value, name: str(value.label),
 })
 
-#: First characters that make a spreadsheet run a cell as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralize_formula(value):
-    """Prefix a text cell that a spreadsheet would execute with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+def cell(value) -> str:
+    """A report cell: times in WIB, numbers rounded, yes/no, nothing for missing values."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, datetime):
+        return local_datetime(value)
+    if isinstance(value, bool | np.bool_):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, float | np.floating):
+        return format_decimal(round(float(value), 1), "#,##0.#")
+    return str(value)
 
 
 def money_column(view, context, model, name):
@@ -63,5 +70,5 @@ def money_column(view, context, model, name):
 def register(app) -> None:
     """Make the same formatters available to templates."""
     app.jinja_env.filters.update(local_datetime=local_datetime, local_date=local_date,
-                                 rupiah=rupiah)
+                                 rupiah=rupiah, cell=cell)
     app.jinja_env.globals.update(get_locale=get_locale)

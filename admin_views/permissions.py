@@ -9,6 +9,8 @@ ACTIONS = {"v": VIEW, "c": CREATE, "e": EDIT, "a": ARCHIVE, "x": EXPORT}
 RESOURCES = ("letter", "disposition", "meeting", "decision", "rka_item", "application",
              "standard", "equipment_fault", "agency", "user", "step", "status_change", "acting",
              "calendar", "sop")
+#: Resources that are pages rather than generated screens (view, export).
+PAGES = ("report",)
 
 #: role -> resource -> allowed actions, one letter each: v view, c create, e edit, a archive,
 #: x export. What a role is not given here, it cannot do. On steps, "edit" is pause/resume;
@@ -17,25 +19,29 @@ TABLE = {
     Role.SYSADMIN: dict(letter="vx", disposition="vx", meeting="vx", decision="vx",
                         rka_item="vx", application="vceax", standard="vex",
                         equipment_fault="vceax", agency="vceax", user="vceax", step="vx",
-                        status_change="vx", acting="vcex", calendar="vcex", sop="vc"),
+                        status_change="vx", acting="vcex", calendar="vcex", sop="vc", report="vx"),
     Role.CLERK: dict(letter="vceax", disposition="v", meeting="v", decision="v",
                      application="v", equipment_fault="vc", agency="v", step="v",
-                     status_change="v", calendar="v", sop="v"),
+                     status_change="v", calendar="v", sop="v", report="v"),
     Role.KADIS: dict(letter="vx", disposition="vcex", meeting="vx", decision="vx",
                      rka_item="vx", application="vx", standard="v", equipment_fault="v",
-                     step="vx", status_change="vx", acting="v", calendar="v", sop="v"),
+                     step="vx", status_change="vx", acting="v", calendar="v", sop="v",
+                     report="vx"),
     Role.KABID: dict(letter="vx", disposition="vcex", meeting="vx", decision="vx",
                      rka_item="vx", application="vx", standard="v", equipment_fault="vc",
-                     step="vex", status_change="vx", acting="v", calendar="v", sop="v"),
+                     step="vex", status_change="vx", acting="v", calendar="v", sop="v",
+                     report="vx"),
     Role.KASI: dict(letter="vx", disposition="v", meeting="vceax", decision="vcex",
                     rka_item="vceax", application="vceax", standard="v",
                     equipment_fault="vce", step="vex", status_change="vx", acting="v",
-                    calendar="v", sop="v"),
-    Role.OPD: dict(letter="vc", meeting="v", decision="v", application="v", sop="v"),
+                    calendar="v", sop="v", report="vx"),
+    Role.OPD: dict(letter="vc", meeting="v", decision="v", application="v", sop="v",
+                   report="v"),
     Role.SUPERVISOR: dict(letter="vx", disposition="vx", meeting="vx", decision="vx",
                           rka_item="vx", application="vx", standard="v",
                           equipment_fault="vx", agency="v", user="v", step="vx",
-                          status_change="vx", acting="v", calendar="v", sop="v"),
+                          status_change="vx", acting="v", calendar="v", sop="v",
+                          report="vx"),
 }
 
 #: Roles that see only the rows of their own agency.

@@ -332,7 +332,8 @@ def _follow_up(session, at, rng, letter, users, target) -> None:
         meeting.minutes = MINUTES.format(subject=letter.subject, agency=letter.agency.name)
     _save(session, at, kasi, meeting)  # starts the analysis
     analysis = letter.open_step(2)  # the Kasi stops its clock until the meeting is held
-    analysis.pause(letter.history[-1].happened_at, PauseReason.MEETING_SCHEDULED)
+    analysis.pause(_office_after(analysis.started_at, rng.choice([20, 35, 50, 90])),
+                   PauseReason.MEETING_SCHEDULED)
     if meeting.held_at:
         analysis.resume(meeting.held_at, office_calendar())
     if target is not LetterStatus.IN_ANALYSIS:
@@ -342,7 +343,8 @@ def _follow_up(session, at, rng, letter, users, target) -> None:
 def _decide(session, at, rng, letter, meeting, kasi) -> None:
     """The Kasi decides after the meeting; accepted requests are budgeted, then built."""
     decision = Decision(letter=letter, decided_by=kasi,
-                        decided_at=_office_after(meeting.held_at, rng.randint(60, 1500)),
+                        decided_at=_office_after(meeting.held_at, rng.choice(
+                            [5, 10, 15, 20, 30, 240, 900])),
                         outcome=Outcome.REJECTED if rng.random() < 0.25 else Outcome.ACCEPTED)
     if decision.outcome is Outcome.REJECTED:
         decision.reason = rng.choice(REJECTION_REASONS)

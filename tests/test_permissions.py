@@ -2,7 +2,7 @@
 
 import pytest
 
-from admin_views.permissions import ACTIONS, RESOURCES, TABLE, can
+from admin_views.permissions import ACTIONS, PAGES, RESOURCES, TABLE, can
 from models import Role, db
 
 from .builders import make_agency
@@ -107,7 +107,7 @@ def test_menu_shows_exactly_the_screens_a_role_may_view(client, login_as, role):
 def test_every_role_and_resource_is_in_the_table():
     assert set(TABLE) == set(Role)
     for grants in TABLE.values():
-        assert set(grants) <= set(RESOURCES)
+        assert set(grants) <= set(RESOURCES) | set(PAGES)
         assert all(set(codes) <= set(ACTIONS) for codes in grants.values())
 
 

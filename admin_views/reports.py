@@ -1,0 +1,163 @@
+"""Report screens and downloads; the same builder serves the command line."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+from flask import Response, request
+from flask_admin import BaseView, expose
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from models import Agency, Role, db
+from models.office_calendar import office_calendar
+from models.timezone import OFFICE_TZ, from_local
+from reports.charts import bar_chart, line_chart, monthly_compliance
+from reports.durations import GROUPINGS, compliance, overdue_now, step_durations
+from reports.export import to_csv, to_xlsx
+from reports.load import load_steps, steps_query
+
+from .base import now
+from .permissions import EXPORT, ROW_SCOPED, VIEW, can
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+
+    @property
+    def bounds(self):
+        """[start, end) in UTC for the local days first..last."""
+        return (from_local(datetime.combine(self.first, time())),
+                from_local(datetime.combine(self.last + timedelta(days=1), time())))
+
+    def previous(self) -> "Period":
+        length = self.last - self.first + timedelta(days=1)
+        return Period(self.first - length, self.first - timedelta(days=1))
+
+
+#: The columns each report shows and downloads, with their headers.
+COLUMNS = {
+    "step-durations": {
+        "agenda_number": _l("Agenda no."), "letter_number": _l("Letter no."),
+        "agency_code": _l("Agency code"), "step": _l("Step"), "holder": _l("Held by"),
+        "started_at": _l("Started at"), "finished_at": _l("Finished at"),
+        "clock_minutes": _l("Clock minutes"), "working_minutes": _l("Working minutes"),
+        "paused_minutes": _l("Paused minutes"), "standard_minutes": _l("Standard minutes"),
+        "difference_minutes": _l("Difference (minutes)"),
+        "within_standard": _l("Within standard")},
+    "overdue": {
+        "agenda_number": _l("Agenda no."), "letter_number": _l("Letter no."),
+        "agency_code": _l("Agency code"), "step": _l("Step"), "holder": _l("Held by"),
+        "due_at": _l("Due at"), "minutes_past_due": _l("Working minutes past due")},
+    "compliance": {
+        "group": _l("Group"), "count": _l("Count"), "median_minutes": _l("Median (minutes)"),
+        "p90_minutes": _l("90th percentile (minutes)"),
+        "share_within": _l("Within standard (%)"), "trend_points": _l("Trend (points)")},
+}
+TITLES = {"step-durations": _l("Step durations"), "overdue": _l("Overdue now"),
+          "compliance": _l("Compliance with the standard")}
+
+
+def durations_for(period: Period, user, as_of, agency_id=None, step=None) -> pd.DataFrame:
+    """Step durations of the steps started in `period`, in the user's row scope."""
+    if user.role in ROW_SCOPED:
+        agency_id = user.agency_id
+    with db.engine.connect() as connection:
+        steps = load_steps(connection, steps_query(*period.bounds, agency_id=agency_id,
+                                                   step=step))
+    return step_durations(steps, office_calendar(), as_of)
+
+
+def build(name: str, period: Period, user, as_of, agency_id=None, step=None, by="step"):
+    """The report `name` for `period` as a DataFrame with its display columns, row-scoped."""
+    calendar = office_calendar()
+
+    def durations(of: Period):
+        return durations_for(of, user, as_of, agency_id, step)
+
+    if name == "compliance":
+        frame = compliance(durations(period), by, previous=durations(period.previous()))
+        frame = frame.rename(columns={by: "group"})
+    elif name == "overdue":
+        frame = overdue_now(durations(period), calendar, as_of)
+    else:
+        frame = durations(period)
+    frame = frame[list(COLUMNS[name])].copy()
+    for column in frame.select_dtypes(include=["datetimetz"]).columns:
+        frame[column] = frame[column].dt.tz_convert(OFFICE_TZ)
+    return frame
+
+
+def labelled(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(columns={k: str(v) for k, v in COLUMNS[name].items()})
+
+
+def download(name: str, period: Period, frame: pd.DataFrame, fmt: str) -> tuple[str, bytes]:
+    """The file name and content of a report download."""
+    stem = f"{name}_{period.first:%Y%m%d}-{period.last:%Y%m%d}"
+    if fmt == "xlsx":
+        return f"{stem}.xlsx", to_xlsx(labelled(name, frame), str(TITLES[name]))
+    return f"{stem}.csv", to_csv(labelled(name, frame))
+
+
+def _period_from(args) -> Period:
+    today = now().astimezone(OFFICE_TZ).date()
+    try:
+        first = date.fromisoformat(args.get("from", ""))
+    except ValueError:
+        first = today.replace(month=1, day=1)
+    try:
+        last = date.fromisoformat(args.get("to", ""))
+    except ValueError:
+        last = today
+    if last < first or (last - first).days > 3660:
+        first, last = today.replace(month=1, day=1), today
+    return Period(first, last)
+
+
+class ReportView(BaseView):
+    """Step durations, compliance and overdue: filters, table and downloads."""
+
+    def is_accessible(self):
+        return current_user.is_authenticated and can(current_user.role, VIEW, "report")
+
+    @expose("/")
+    def index(self):
+        name = request.args.get("report", "step-durations")
+        name = name if name in COLUMNS else "step-durations"
+        period = _period_from(request.args)
+        agency_id = request.args.get("agency", type=int)
+        step = request.args.get("step", type=int)
+        by = request.args.get("by", "step")
+        by = by if by in GROUPINGS else "step"
+        frame = build(name, period, current_user, pd.Timestamp(now()), agency_id, step, by)
+        fmt = request.args.get("format")
+        if fmt in ("csv", "xlsx") and can(current_user.role, EXPORT, "report"):
+            filename, content = download(name, period, frame, fmt)
+            mimetype = ("text/csv" if fmt == "csv" else
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            return Response(content, mimetype=mimetype, headers={
+                "Content-Disposition": f'attachment; filename="{filename}"'})
+        agencies = [] if current_user.role in ROW_SCOPED else db.session.query(Agency).order_by(
+            Agency.name).all()
+        charts = self._charts(period, agency_id, step) if name == "compliance" else []
+        return self.render("reports.html", name=name, titles=TITLES, columns=COLUMNS[name],
+                           rows=frame.head(500).to_dict("records"), total=len(frame),
+                           period=period, agencies=agencies, agency_id=agency_id, step=step,
+                           by=by, groupings=GROUPINGS, can_export=can(
+                               current_user.role, EXPORT, "report"),
+                           opd=current_user.role is Role.OPD, charts=charts)
+
+    def _charts(self, period, agency_id, step):
+        """Compliance per step, and its monthly trend, as inline SVG."""
+        durations = durations_for(period, current_user, pd.Timestamp(now()), agency_id, step)
+        per_step = compliance(durations, "step")
+        axis = str(_l("Within standard (%)"))
+        return [
+            bar_chart(per_step["step"], per_step["share_within"],
+                      str(_l("Within standard per step")), axis),
+            line_chart(monthly_compliance(durations), str(_l("Monthly trend")), axis,
+                       str(_l("Step"))),
+        ]
