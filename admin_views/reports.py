@@ -4,21 +4,24 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-from flask import Response, request
+from flask import Response, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from models import Agency, Role, db
+from models import Agency, Role, User, db
 from models.office_calendar import office_calendar
 from models.timezone import OFFICE_TZ, from_local
+from reports.annual import annual_requests, budget_document, inventory, requests_by_agency
 from reports.charts import bar_chart, line_chart, monthly_compliance
 from reports.durations import GROUPINGS, compliance, overdue_now, step_durations
 from reports.export import to_csv, to_xlsx
-from reports.load import load_steps, steps_query
+from reports.load import load_applications, load_rka, load_steps, load_year_letters, steps_query
 
 from .base import now
 from .permissions import EXPORT, ROW_SCOPED, VIEW, can
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,41 @@ COLUMNS = {
         "group": _l("Group"), "count": _l("Count"), "median_minutes": _l("Median (minutes)"),
         "p90_minutes": _l("90th percentile (minutes)"),
         "share_within": _l("Within standard (%)"), "trend_points": _l("Trend (points)")},
+    "budget": {
+        "level": _l("Level"), "code": _l("Code"), "description": _l("Description"),
+        "agency": _l("OPD"), "volume": _l("Volume"), "unit": _l("Unit"),
+        "unit_price": _l("Unit price (Rp)"), "total": _l("Total (Rp)"),
+        "funding_source": _l("Funding source"), "status": _l("Status")},
+    "annual": {
+        "agenda_number": _l("Agenda no."), "number": _l("Letter no."), "agency": _l("OPD"),
+        "request_kind": _l("Request kind"), "application_name": _l("Application name (new)"),
+        "outcome": _l("Decision"), "reason": _l("Reason"), "fiscal_year": _l("Fiscal year"),
+        "budget": _l("Total (Rp)"), "application": _l("Application built")},
 }
 TITLES = {"step-durations": _l("Step durations"), "overdue": _l("Overdue now"),
-          "compliance": _l("Compliance with the standard")}
+          "compliance": _l("Compliance with the standard"),
+          "budget": _l("Budget document"), "annual": _l("Annual application report")}
+#: Reports of a whole year (the year of --from on the command line).
+YEARLY = ("budget", "annual")
+
+
+def yearly(name: str, year: int, user) -> dict[str, pd.DataFrame]:
+    """The budget document of fiscal `year`, or the annual report of `year`: its tables."""
+    with db.engine.connect() as connection:
+        if name == "budget":
+            tables = {"budget": budget_document(load_rka(connection, fiscal_year=year))}
+        else:
+            letters = load_year_letters(connection, year)
+            requests = annual_requests(letters, load_rka(connection, decision_year=year),
+                                       load_applications(connection, year))
+            applications = load_applications(connection, year)
+            tables = {"annual": requests, "by_agency": requests_by_agency(requests),
+                      "built": applications[applications["year_built"] == year],
+                      "inventory": inventory(applications)}
+    if user.role in ROW_SCOPED:
+        own = db.session.get(Agency, user.agency_id).name
+        tables = {k: t[t["agency"] == own] if "agency" in t else t for k, t in tables.items()}
+    return tables
 
 
 def durations_for(period: Period, user, as_of, agency_id=None, step=None) -> pd.DataFrame:
@@ -72,6 +107,8 @@ def durations_for(period: Period, user, as_of, agency_id=None, step=None) -> pd.
 
 def build(name: str, period: Period, user, as_of, agency_id=None, step=None, by="step"):
     """The report `name` for `period` as a DataFrame with its display columns, row-scoped."""
+    if name in YEARLY:
+        return yearly(name, period.first.year, user)[name][list(COLUMNS[name])]
     calendar = office_calendar()
 
     def durations(of: Period):
@@ -127,6 +164,8 @@ class ReportView(BaseView):
     def index(self):
         name = request.args.get("report", "step-durations")
         name = name if name in COLUMNS else "step-durations"
+        if name in YEARLY:
+            return redirect(url_for(".yearly_view", kind=name))
         period = _period_from(request.args)
         agency_id = request.args.get("agency", type=int)
         step = request.args.get("step", type=int)
@@ -136,19 +175,38 @@ class ReportView(BaseView):
         fmt = request.args.get("format")
         if fmt in ("csv", "xlsx") and can(current_user.role, EXPORT, "report"):
             filename, content = download(name, period, frame, fmt)
-            mimetype = ("text/csv" if fmt == "csv" else
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            mimetype = "text/csv" if fmt == "csv" else XLSX
             return Response(content, mimetype=mimetype, headers={
                 "Content-Disposition": f'attachment; filename="{filename}"'})
         agencies = [] if current_user.role in ROW_SCOPED else db.session.query(Agency).order_by(
             Agency.name).all()
         charts = self._charts(period, agency_id, step) if name == "compliance" else []
-        return self.render("reports.html", name=name, titles=TITLES, columns=COLUMNS[name],
+        return self.render("reports.html", name=name, titles=TITLES, yearly=YEARLY,
+                           columns=COLUMNS[name],
                            rows=frame.head(500).to_dict("records"), total=len(frame),
                            period=period, agencies=agencies, agency_id=agency_id, step=step,
                            by=by, groupings=GROUPINGS, can_export=can(
                                current_user.role, EXPORT, "report"),
                            opd=current_user.role is Role.OPD, charts=charts)
+
+    @expose("/<any(budget, annual):kind>/")
+    def yearly_view(self, kind):
+        """The budget document or the annual report, printable on A4, with downloads."""
+        this_year = now().astimezone(OFFICE_TZ).year
+        year = request.args.get("year", type=int)
+        if year is None or not 2000 <= year <= 2100:
+            year = this_year + 1 if kind == "budget" else this_year
+        fmt = request.args.get("format")
+        if fmt in ("csv", "xlsx") and can(current_user.role, EXPORT, "report"):
+            period = Period(date(year, 1, 1), date(year, 12, 31))
+            frame = build(kind, period, current_user, pd.Timestamp(now()))
+            filename, content = download(kind, period, frame, fmt)
+            return Response(content, mimetype="text/csv" if fmt == "csv" else XLSX, headers={
+                "Content-Disposition": f'attachment; filename="{filename}"'})
+        kadis = db.session.query(User).filter_by(role=Role.KADIS, active=True).first()
+        return self.render(f"report_{kind}.html", year=year, tables=yearly(
+            kind, year, current_user), columns=COLUMNS, title=TITLES[kind], signer=kadis,
+            can_export=can(current_user.role, EXPORT, "report"), name=kind)
 
     def _charts(self, period, agency_id, step):
         """Compliance per step, and its monthly trend, as inline SVG."""

@@ -11,7 +11,7 @@ def step_durations(steps: pd.DataFrame, calendar, as_of: pd.Timestamp) -> pd.Dat
 
     An open step is measured up to `as_of`; a step paused now counts its pause up to `as_of`.
     """
-    out = steps.copy()
+    out = steps.copy(deep=False)  # new columns only: the input frame stays as it was
     end = out["finished_at"].fillna(as_of)
     out["clock_minutes"] = (end - out["started_at"]).dt.total_seconds() / 60
     out["working_minutes"] = calendar.working_minutes_many(out["started_at"], end)

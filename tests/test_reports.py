@@ -14,7 +14,7 @@ from models.calendar import RAMADAN_WEEK, SpecialPeriod, WorkCalendar, national_
 from reports.durations import compliance, overdue_now, step_durations
 from reports.export import to_csv, to_xlsx
 
-from .builders import make_agency, make_letter
+from .builders import make_agency, make_letter, staff
 
 CALENDAR = WorkCalendar(holidays=national_holidays([2024, 2025]), special=(
     SpecialPeriod(date(2025, 3, 1), date(2025, 3, 30), RAMADAN_WEEK, "Ramadan"),))
@@ -183,3 +183,68 @@ def test_monthly_compliance_is_a_month_by_step_table():
     table = monthly_compliance(durations)
     assert list(table.columns) == [1, 2, 3] and table.index.is_monotonic_increasing
     assert ((table.fillna(0) >= 0) & (table.fillna(0) <= 100)).all().all()
+
+
+def test_the_budget_document_groups_and_adds_up_exactly():
+    from decimal import Decimal
+
+    from reports.annual import budget_document
+    items = pd.DataFrame({
+        "code": ["2.16.03.1.02.0005", "2.16.03.1.02.0001", "2.16.02.1.01.0002"],
+        "description": ["a", "b", "c"], "agency": ["X", "Y", "Z"],
+        "volume": [Decimal(3)] * 3, "unit": ["Paket"] * 3,
+        "unit_price": [Decimal("33333333.33")] * 3,
+        "total": [Decimal("99999999.99"), Decimal("0.01"), Decimal("150000000.00")],
+        "funding_source": ["dau"] * 3, "status": ["rka"] * 3})
+    document = budget_document(items)
+    assert list(document["level"]) == ["program", "kegiatan", "sub_kegiatan", "program",
+                                       "kegiatan", "sub_kegiatan", "sub_kegiatan", "total"]
+    assert document.loc[3, "total"] == Decimal("100000000.00")
+    assert document.iloc[-1]["total"] == Decimal("250000000.00")
+    assert all(isinstance(v, Decimal) for v in document["total"])
+
+
+@pytest.fixture
+def budgeted_year(app):
+    dinkes = make_agency(code="DINKES", name="Dinas Kesehatan")
+    make_letter(agency=dinkes, status=LetterStatus.IN_RKA)
+    make_letter(agency=dinkes, status=LetterStatus.REJECTED)
+    make_letter(agency=make_agency(name="Dinas Sosial"), status=LetterStatus.AT_KASI)
+    kadis = staff(Role.KADIS)  # the one who disposed the letters signs the report
+    kadis.full_name, kadis.nip = "Drs. Kepala Dinas", "196103291989031004"
+    db.session.commit()
+
+
+def test_the_budget_document_page_prints_the_rka_of_the_fiscal_year(client, login_as,
+                                                                     budgeted_year):
+    login_as(Role.SUPERVISOR)
+    page = client.get("/admin/reports/budget/?year=2026").get_data(as_text=True)
+    assert "PEMERINTAH KOTA PONTIANAK" in page and "2.16.03.1.02.0005" in page
+    # unit price and total of the item, then the kegiatan, program and grand totals
+    assert page.count("Rp 150.000.000") == 5
+    assert "NIP. 19610329 198903 1 004" in page
+    csv = client.get("/admin/reports/budget/?year=2026&format=csv")
+    assert csv.mimetype == "text/csv" and b"150000000.00" in csv.data
+
+
+def test_the_annual_report_counts_requests_decisions_and_budget(client, login_as,
+                                                                budgeted_year):
+    login_as(Role.KADIS)
+    page = client.get("/admin/reports/annual/?year=2025").get_data(as_text=True)
+    assert "Laporan Tahunan Aplikasi" in page
+    assert "Dinas Kesehatan" in page and "Dinas Sosial" in page
+    assert "Sudah ada aplikasi serupa" in page  # the rejection's reason
+    assert "Rp 150.000.000" in page
+    xlsx = client.get("/admin/reports/annual/?year=2025&format=xlsx")
+    sheet = openpyxl.load_workbook(BytesIO(xlsx.data)).active
+    assert sheet.max_row == 4  # header and three requests
+
+
+def test_the_yearly_reports_come_from_the_command_line_too(app, budgeted_year, tmp_path):
+    for name in ("budget", "annual"):
+        output = tmp_path / f"{name}.xlsx"
+        result = app.test_cli_runner().invoke(args=[
+            "report", name, "--from", "2026-01-01" if name == "budget" else "2025-01-01",
+            "--to", "2026-12-31", "--format", "xlsx", "--output", str(output)])
+        assert result.exit_code == 0, result.output
+        assert openpyxl.load_workbook(output).active.max_row > 1
