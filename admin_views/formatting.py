@@ -52,13 +52,14 @@ EXPORT_FORMATTERS.update({
 
 def cell(value) -> str:
     """A report cell: times in WIB, numbers rounded, yes/no, nothing for missing values."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NaT or value is pd.NA or (
+            isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, datetime):
         return local_datetime(value)
     if isinstance(value, bool | np.bool_):
         return gettext("yes") if value else gettext("no")
-    if isinstance(value, float | np.floating):
+    if isinstance(value, float | np.floating | Decimal):
         return format_decimal(round(float(value), 1), "#,##0.#")
     return str(value)
 

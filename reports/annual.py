@@ -40,6 +40,9 @@ def annual_requests(letters: pd.DataFrame, rka: pd.DataFrame,
         "letter_id", as_index=False)["application"].first()
     table = letters.merge(budget, on="letter_id", how="left").merge(built, on="letter_id",
                                                                     how="left")
+    text = ["application_name", "outcome", "reason", "application"]
+    table[text] = table[text].fillna("")
+    table["fiscal_year"] = table["fiscal_year"].astype("Int64")
     return table.sort_values(["agenda_year", "agenda_number"], ignore_index=True)
 
 

@@ -234,6 +234,7 @@ def test_the_annual_report_counts_requests_decisions_and_budget(client, login_as
     assert "Laporan Tahunan Aplikasi" in page
     assert "Dinas Kesehatan" in page and "Dinas Sosial" in page
     assert "Sudah ada aplikasi serupa" in page  # the rejection's reason
+    assert ">nan<" not in page and "<NA>" not in page and "2.026" not in page
     assert "Rp 150.000.000" in page
     xlsx = client.get("/admin/reports/annual/?year=2025&format=xlsx")
     sheet = openpyxl.load_workbook(BytesIO(xlsx.data)).active
