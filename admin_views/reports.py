@@ -95,24 +95,26 @@ def yearly(name: str, year: int, user) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def durations_for(period: Period, user, as_of, agency_id=None, step=None) -> pd.DataFrame:
+def durations_for(period: Period, user, as_of, agency_id=None, step=None,
+                  holder_id=None) -> pd.DataFrame:
     """Step durations of the steps started in `period`, in the user's row scope."""
     if user.role in ROW_SCOPED:
         agency_id = user.agency_id
     with db.engine.connect() as connection:
         steps = load_steps(connection, steps_query(*period.bounds, agency_id=agency_id,
-                                                   step=step))
+                                                   step=step, holder_id=holder_id))
     return step_durations(steps, office_calendar(), as_of)
 
 
-def build(name: str, period: Period, user, as_of, agency_id=None, step=None, by="step"):
+def build(name: str, period: Period, user, as_of, agency_id=None, step=None, by="step",
+          holder_id=None):
     """The report `name` for `period` as a DataFrame with its display columns, row-scoped."""
     if name in YEARLY:
         return yearly(name, period.first.year, user)[name][list(COLUMNS[name])]
     calendar = office_calendar()
 
     def durations(of: Period):
-        return durations_for(of, user, as_of, agency_id, step)
+        return durations_for(of, user, as_of, agency_id, step, holder_id)
 
     if name == "compliance":
         frame = compliance(durations(period), by, previous=durations(period.previous()))
@@ -169,9 +171,11 @@ class ReportView(BaseView):
         period = _period_from(request.args)
         agency_id = request.args.get("agency", type=int)
         step = request.args.get("step", type=int)
+        holder_id = request.args.get("holder", type=int)
         by = request.args.get("by", "step")
         by = by if by in GROUPINGS else "step"
-        frame = build(name, period, current_user, pd.Timestamp(now()), agency_id, step, by)
+        frame = build(name, period, current_user, pd.Timestamp(now()), agency_id, step, by,
+                      holder_id)
         fmt = request.args.get("format")
         if fmt in ("csv", "xlsx") and can(current_user.role, EXPORT, "report"):
             filename, content = download(name, period, frame, fmt)
@@ -181,13 +185,16 @@ class ReportView(BaseView):
         agencies = [] if current_user.role in ROW_SCOPED else db.session.query(Agency).order_by(
             Agency.name).all()
         charts = self._charts(period, agency_id, step) if name == "compliance" else []
+        officials = [] if current_user.role in ROW_SCOPED else db.session.query(User).filter(
+            User.role.in_([Role.KABID, Role.KASI])).order_by(User.full_name).all()
         return self.render("reports.html", name=name, titles=TITLES, yearly=YEARLY,
                            columns=COLUMNS[name],
                            rows=frame.head(500).to_dict("records"), total=len(frame),
                            period=period, agencies=agencies, agency_id=agency_id, step=step,
                            by=by, groupings=GROUPINGS, can_export=can(
                                current_user.role, EXPORT, "report"),
-                           opd=current_user.role is Role.OPD, charts=charts)
+                           opd=current_user.role is Role.OPD, charts=charts,
+                           officials=officials, holder_id=holder_id)
 
     @expose("/<any(budget, annual):kind>/")
     def yearly_view(self, kind):

@@ -249,3 +249,18 @@ def test_the_yearly_reports_come_from_the_command_line_too(app, budgeted_year, t
             "--to", "2026-12-31", "--format", "xlsx", "--output", str(output)])
         assert result.exit_code == 0, result.output
         assert openpyxl.load_workbook(output).active.max_row > 1
+
+
+def test_reports_filter_by_official(client, login_as, finished_letters):
+    other = make_agency(code="THIRD")
+    letter = make_letter(agency=other, status=LetterStatus.AT_KABID)
+    db.session.commit()
+    login_as(Role.SUPERVISOR)
+    kabid = letter.steps[0].holder
+    page = client.get(f"/admin/reports/?report=step-durations&from=2025-01-01&to=2025-12-31"
+                      f"&holder={kabid.id}&step=1").get_data(as_text=True)
+    assert "THIRD" in page and "MINE" in page  # the same Kabid held step 1 of both
+    kasi = staff(Role.KASI)
+    page = client.get(f"/admin/reports/?report=step-durations&from=2025-01-01&to=2025-12-31"
+                      f"&holder={kasi.id}").get_data(as_text=True)
+    assert "MINE" in page and "THIRD" not in page  # the Kasi never held the third letter
