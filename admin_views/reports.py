@@ -9,7 +9,7 @@ from flask_admin import BaseView, expose
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from models import Agency, Role, User, db
+from models import Agency, FundingSource, Outcome, RequestKind, RkaStatus, Role, User, db
 from models.office_calendar import office_calendar
 from models.timezone import OFFICE_TZ, from_local
 from reports.annual import annual_requests, budget_document, inventory, requests_by_agency
@@ -129,7 +129,21 @@ def build(name: str, period: Period, user, as_of, agency_id=None, step=None, by=
     return frame
 
 
+#: Codes shown by their labels in downloads.
+VALUE_LABELS = {
+    "level": {"program": _l("Program"), "kegiatan": _l("Kegiatan"),
+              "sub_kegiatan": _l("Sub-kegiatan"), "total": _l("Total")},
+    "funding_source": FundingSource.LABELS, "status": RkaStatus.LABELS,
+    "request_kind": RequestKind.LABELS, "outcome": Outcome.LABELS,
+}
+
+
 def labelled(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Indonesian headers, and labels instead of codes."""
+    frame = frame.assign(**{column: frame[column].map(
+        lambda value, labels=labels: str(labels.get(value, value)) if isinstance(value, str)
+        else value)
+        for column, labels in VALUE_LABELS.items() if column in frame})
     return frame.rename(columns={k: str(v) for k, v in COLUMNS[name].items()})
 
 

@@ -264,3 +264,10 @@ def test_reports_filter_by_official(client, login_as, finished_letters):
     page = client.get(f"/admin/reports/?report=step-durations&from=2025-01-01&to=2025-12-31"
                       f"&holder={kasi.id}").get_data(as_text=True)
     assert "MINE" in page and "THIRD" not in page  # the Kasi never held the third letter
+
+
+def test_downloads_show_labels_not_codes(client, login_as, budgeted_year):
+    login_as(Role.SUPERVISOR)
+    text = client.get("/admin/reports/budget/?year=2026&format=csv").data.decode("utf-8-sig")
+    assert "Program,2.16.03" in text and "Sub-kegiatan," in text
+    assert ",nan" not in text and "sub_kegiatan" not in text
