@@ -138,6 +138,19 @@ VALUE_LABELS = {
 }
 
 
+def compliance_charts(period: Period, user, agency_id=None, step=None) -> list[str]:
+    """Compliance per step, and its monthly trend, as inline SVG."""
+    durations = durations_for(period, user, pd.Timestamp(now()), agency_id, step)
+    per_step = compliance(durations, "step")
+    axis = str(_l("Within standard (%)"))
+    return [
+        bar_chart(per_step["step"], per_step["share_within"],
+                  str(_l("Within standard per step")), axis),
+        line_chart(monthly_compliance(durations), str(_l("Monthly trend")), axis,
+                   str(_l("Step"))),
+    ]
+
+
 def labelled(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Indonesian headers, and labels instead of codes."""
     frame = frame.assign(**{column: frame[column].map(
@@ -198,7 +211,8 @@ class ReportView(BaseView):
                 "Content-Disposition": f'attachment; filename="{filename}"'})
         agencies = [] if current_user.role in ROW_SCOPED else db.session.query(Agency).order_by(
             Agency.name).all()
-        charts = self._charts(period, agency_id, step) if name == "compliance" else []
+        charts = (compliance_charts(period, current_user, agency_id, step)
+                  if name == "compliance" else [])
         officials = [] if current_user.role in ROW_SCOPED else db.session.query(User).filter(
             User.role.in_([Role.KABID, Role.KASI])).order_by(User.full_name).all()
         return self.render("reports.html", name=name, titles=TITLES, yearly=YEARLY,
@@ -229,14 +243,4 @@ class ReportView(BaseView):
             kind, year, current_user), columns=COLUMNS, title=TITLES[kind], signer=kadis,
             can_export=can(current_user.role, EXPORT, "report"), name=kind)
 
-    def _charts(self, period, agency_id, step):
-        """Compliance per step, and its monthly trend, as inline SVG."""
-        durations = durations_for(period, current_user, pd.Timestamp(now()), agency_id, step)
-        per_step = compliance(durations, "step")
-        axis = str(_l("Within standard (%)"))
-        return [
-            bar_chart(per_step["step"], per_step["share_within"],
-                      str(_l("Within standard per step")), axis),
-            line_chart(monthly_compliance(durations), str(_l("Monthly trend")), axis,
-                       str(_l("Step"))),
-        ]
+

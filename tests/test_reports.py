@@ -271,3 +271,12 @@ def test_downloads_show_labels_not_codes(client, login_as, budgeted_year):
     text = client.get("/admin/reports/budget/?year=2026&format=csv").data.decode("utf-8-sig")
     assert "Program,2.16.03" in text and "Sub-kegiatan," in text
     assert ",nan" not in text and "sub_kegiatan" not in text
+
+
+def test_the_leaders_home_page_shows_this_years_compliance_charts(client, login_as):
+    login_as(Role.SUPERVISOR)
+    assert client.get("/admin/").get_data(as_text=True).count("<svg") == 2
+    client.post("/auth/logout")
+    client.logged_in = False
+    login_as(Role.CLERK)
+    assert "<svg" not in client.get("/admin/").get_data(as_text=True)
