@@ -195,3 +195,9 @@ class SecuredModelView(ModelView):
     def get_export_name(self, export_type="csv"):
         return f"{self.endpoint}_{now().strftime('%Y%m%d_%H%M')}.{export_type}"
 
+
+
+class ReadOnlyModelView(SecuredModelView):
+    """Records the workflow writes: listed, exported and read here, never created or edited."""
+
+    can_create = can_edit = can_delete = property(lambda self: False)

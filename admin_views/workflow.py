@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from models import DomainError, PauseReason, RequestLetter, StepRecord, db
 from models.office_calendar import office_calendar
 
-from .base import SecuredModelView, now
+from .base import ReadOnlyModelView, SecuredModelView, now
 from .permissions import EDIT
 
 
@@ -50,7 +50,7 @@ class DeadlineFilter(BaseSQLAFilter):
         return _l("is")
 
 
-class StepRecordView(SecuredModelView):
+class StepRecordView(ReadOnlyModelView):
     resource = "step"
     can_view_details = True
     column_list = ("letter", "number", "holder", "started_at", "due_at", "finished_at",
@@ -68,18 +68,6 @@ class StepRecordView(SecuredModelView):
         "paused_minutes": _l("Paused (working minutes)"), "paused_since": _l("Paused since"),
         "pause_reason": _l("Pause reason"), "output": _l("Output"),
     }
-
-    @property
-    def can_create(self):
-        return False
-
-    @property
-    def can_edit(self):
-        return False
-
-    @property
-    def can_delete(self):
-        return False
 
     def is_action_allowed(self, name):
         return self.allowed(EDIT) and super().is_action_allowed(name)
@@ -115,7 +103,7 @@ def _backdated(view, context, model, name):
     return gettext("entered afterwards") if model.backdated else ""
 
 
-class StatusChangeView(SecuredModelView):
+class StatusChangeView(ReadOnlyModelView):
     resource = "status_change"
     column_list = ("letter", "move", "from_status", "to_status", "happened_at", "recorded_at",
                    "backdated", "by", "acting_for")
@@ -130,18 +118,6 @@ class StatusChangeView(SecuredModelView):
         "backdated": _l("Transcribed"),
         "acting_for": _l("Acting for"),
     }
-
-    @property
-    def can_create(self):
-        return False
-
-    @property
-    def can_edit(self):
-        return False
-
-    @property
-    def can_delete(self):
-        return False
 
 
 class ActingAssignmentView(SecuredModelView):
