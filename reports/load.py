@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
+from io import BytesIO
 
 import pandas as pd
 from sqlalchemy import select
@@ -51,9 +52,31 @@ def load_frame(connection, query, columns) -> pd.DataFrame:
         cursor.close()
 
 
+#: Text columns of the step records (read as text even when they look like numbers).
+STEP_TEXT = ("letter_number", "agency_code", "agency_name", "holder")
+
+
+def _copy_frame(connection, query, columns, text) -> pd.DataFrame:
+    """PostgreSQL: stream the rows out with COPY as CSV and let pandas' C parser read them,
+    instead of building a Python object per value."""
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    buffer = BytesIO()
+    with connection.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT CSV)") as copy:
+            for chunk in copy:
+                buffer.write(chunk)
+    buffer.seek(0)
+    return pd.read_csv(buffer, names=columns, dtype=dict.fromkeys(text, "string"),
+                       keep_default_na=False, na_values={c: [""] for c in columns
+                                                         if c not in text})
+
+
 def load_steps(connection, query) -> pd.DataFrame:
     """Step records with their times parsed as UTC in bulk."""
-    frame = load_frame(connection, query, STEP_COLUMNS)
+    if connection.dialect.name == "postgresql":
+        frame = _copy_frame(connection, query, STEP_COLUMNS, STEP_TEXT)
+    else:
+        frame = load_frame(connection, query, STEP_COLUMNS)
     for column in TIME_COLUMNS:
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
     frame["paused_minutes"] = frame["paused_minutes"].astype("float64")
