@@ -21,6 +21,12 @@ def select_locale():
     return session.get("language")
 
 
+def load_active_user(user_id):
+    """The logged-in user, while the account stays active: deactivating one ends its session."""
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
 def create_app(overrides=None):
     """Build the app: defaults from Config, then `overrides` (a mapping, used by tests)."""
     app = Flask(__name__, instance_relative_config=True)
@@ -38,7 +44,7 @@ def create_app(overrides=None):
     CSRFProtect(app)
     login = LoginManager(app)
     login.login_view = "auth.login_view"
-    login.user_loader(lambda user_id: db.session.get(User, int(user_id)))
+    login.user_loader(load_active_user)
     init_admin(app)
 
     app.add_url_rule("/", "root", lambda: redirect(url_for("admin.index")))

@@ -48,6 +48,15 @@ class AdminForm(BaseForm):
 MAX_ID = 2**31
 
 
+def parse_id(value) -> int | None:
+    """A primary key from a request, or None for anything that cannot be one."""
+    try:
+        key = int(value)
+    except (TypeError, ValueError):
+        return None
+    return key if 0 < key < MAX_ID else None
+
+
 def now() -> datetime:
     """The request's moment: read once at the edge, passed into the models."""
     return datetime.now(UTC)
@@ -78,7 +87,8 @@ class SecuredModelView(ModelView):
     upload_fields: dict = {}
 
     def allowed(self, action: str) -> bool:
-        return current_user.is_authenticated and can(current_user.role, action, self.resource)
+        # not is_authenticated: that reads `active`, which the form being saved may just change
+        return not current_user.is_anonymous and can(current_user.role, action, self.resource)
 
     @property
     def can_create(self):
@@ -112,13 +122,24 @@ class SecuredModelView(ModelView):
         return scope(super().get_count_query(), self.model, current_user)
 
     def get_one(self, id):
+        key = parse_id(id)
+        return None if key is None else self.get_query().filter(
+            self.model.id == key).one_or_none()
+
+    def act_on(self, ids, change) -> int | None:
+        """A bulk action: `change` each chosen row in the user's scope, all or nothing.
+        Returns how many changed, or None when the model refused (the message is flashed)."""
+        keys = [key for key in map(parse_id, ids) if key is not None]
+        rows = self.get_query().filter(self.model.id.in_(keys)).all()
         try:
-            key = int(id)
-        except (TypeError, ValueError):
+            for row in rows:
+                change(row)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
             return None
-        if not 0 < key < MAX_ID:
-            return None
-        return self.get_query().filter(self.model.id == key).one_or_none()
+        return len(rows)
 
     def create_form(self, obj=None):
         return self._scope_choices(super().create_form(obj))

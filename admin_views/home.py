@@ -46,8 +46,7 @@ class HomeView(AdminIndexView):
             my_steps = [(step, step.working_minutes_left(at, calendar)) for step in
                         steps.filter(StepRecord.holder_id == user.id)
                         .order_by(StepRecord.due_at).limit(WAITING_SHOWN)]
-            overdue = steps.filter(StepRecord.paused_since.is_(None),
-                                   StepRecord.due_at < at).count()
+            overdue = steps.filter(StepRecord.deadline_clause("overdue", at)).count()
         if can(user.role, VIEW, "equipment_fault"):
             faults = scope(db.session.query(EquipmentFault), EquipmentFault, user).filter(
                 EquipmentFault.repaired_at.is_(None)).count()

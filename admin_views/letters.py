@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from models import AttachmentKind, DomainError, LetterStatus, Move, RequestLetter, db
+from models import AttachmentKind, LetterStatus, Move, RequestLetter, db
 from models.workflow import TRANSITIONS
 
 from .base import SecuredModelView, now
@@ -101,16 +101,10 @@ class RequestLetterView(SecuredModelView):
     @action("send_to_kadis", _l("Forward to the Kepala Dinas"))
     def action_send_to_kadis(self, ids):
         """The clerk hands registered letters to the Kepala Dinas; all or nothing."""
-        letters = self.get_query().filter(RequestLetter.id.in_(
-            [int(i) for i in ids if str(i).isdigit()])).all()
-        try:
-            for letter in letters:
-                letter.move(Move.SEND_TO_KADIS, by=current_user, at=now())
-            db.session.commit()
-            flash(gettext("%(count)s letter(s) forwarded.", count=len(letters)), "success")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+        count = self.act_on(ids, lambda letter: letter.move(
+            Move.SEND_TO_KADIS, by=current_user, at=now()))
+        if count is not None:
+            flash(gettext("%(count)s letter(s) forwarded.", count=count), "success")
 
 
 class DispositionView(SecuredModelView):

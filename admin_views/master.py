@@ -2,10 +2,8 @@
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from wtforms import PasswordField, validators
 
-from models import DomainError
 from models.nip import parse_nip
 
 from .base import SecuredModelView, now
@@ -52,10 +50,6 @@ class UserView(SecuredModelView):
     def on_model_change(self, form, model, is_created):
         if form.new_password.data:
             model.set_password(form.new_password.data)
-        elif is_created:
-            raise DomainError(_l("A new user needs a password."))
-        if not is_created and model is current_user and not model.active:
-            raise DomainError(_l("You cannot deactivate your own account."))
         super().on_model_change(form, model, is_created)
 
 

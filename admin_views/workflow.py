@@ -1,7 +1,6 @@
 """Screens for the procedure itself: step records with their due times, the status history,
 acting officials and the working calendar."""
 
-from datetime import timedelta
 
 from flask import flash
 from flask_admin.actions import action
@@ -9,27 +8,15 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from models import DomainError, PauseReason, RequestLetter, StepRecord, db
+from models import PauseReason, RequestLetter, StepRecord
 from models.office_calendar import office_calendar
 
 from .base import ReadOnlyModelView, SecuredModelView, now
 from .permissions import EDIT
 
-
-def _deadline_clause(value, at):
-    """The SQL condition on StepRecord for each choice of the deadline filter."""
-    open_ = StepRecord.finished_at.is_(None)
-    running = open_ & StepRecord.paused_since.is_(None)
-    return {
-        "overdue": running & (StepRecord.due_at < at),
-        "due_soon": running & StepRecord.due_at.between(at, at + timedelta(hours=1)),
-        "finished_late": StepRecord.finished_at > StepRecord.due_at,
-        "open": open_,
-    }[value]
-
-
-DEADLINE_CHOICES = (("overdue", _l("Overdue now")), ("due_soon", _l("Due within the hour")),
-                    ("finished_late", _l("Finished late")), ("open", _l("Still open")))
+DEADLINE_CHOICES = tuple(zip(StepRecord.DEADLINES, (
+    _l("Overdue now"), _l("Due within the hour"), _l("Finished late"), _l("Still open")),
+    strict=True))
 
 
 class DeadlineFilter(BaseSQLAFilter):
@@ -43,7 +30,7 @@ class DeadlineFilter(BaseSQLAFilter):
         return value in dict(DEADLINE_CHOICES)
 
     def apply(self, query, value, alias=None):
-        clause = _deadline_clause(value, now())
+        clause = StepRecord.deadline_clause(value, now())
         return query.filter(RequestLetter.steps.any(clause) if self.on_letters else clause)
 
     def operation(self):
@@ -73,17 +60,9 @@ class StepRecordView(ReadOnlyModelView):
         return self.allowed(EDIT) and super().is_action_allowed(name)
 
     def _each_step(self, ids, change):
-        """Apply `change` to each chosen step in the user's scope; all or nothing."""
-        steps = self.get_query().filter(StepRecord.id.in_(
-            [int(i) for i in ids if str(i).isdigit()])).all()
-        try:
-            for step in steps:
-                change(step)
-            db.session.commit()
-            flash(gettext("%(count)s step(s) updated.", count=len(steps)), "success")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+        count = self.act_on(ids, change)
+        if count is not None:
+            flash(gettext("%(count)s step(s) updated.", count=count), "success")
 
     @action("pause_opd", _l("Pause: waiting for the OPD"))
     def action_pause_opd(self, ids):

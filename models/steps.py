@@ -1,7 +1,7 @@
 """Step records: for each SOP step of each letter, who holds it, since when, due when, done when,
 and how long it was paused. Written only by the workflow (RequestLetter.move)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import nonmember
 
 from flask_babel import lazy_gettext as _l
@@ -112,6 +112,21 @@ class StepRecord(db.Model):
     @property
     def is_open(self) -> bool:
         return self.finished_at is None
+
+    #: The deadline situations screens filter on, each a plain comparison on stored columns.
+    DEADLINES = ("overdue", "due_soon", "finished_late", "open")
+
+    @classmethod
+    def deadline_clause(cls, kind: str, at: datetime):
+        """The SQL condition for a deadline situation at `at` (a paused step never runs late)."""
+        open_ = cls.finished_at.is_(None)
+        running = open_ & cls.paused_since.is_(None)
+        return {
+            "overdue": running & (cls.due_at < at),
+            "due_soon": running & cls.due_at.between(at, at + timedelta(hours=1)),
+            "finished_late": cls.finished_at > cls.due_at,
+            "open": open_,
+        }[kind]
 
     def working_minutes_left(self, at: datetime, calendar) -> float:
         """Working minutes until the due time; negative when overdue by that much."""

@@ -79,7 +79,11 @@ class User(UserMixin, db.Model):
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
     def before_save(self, at, by) -> None:
-        """Store the NIP as 18 digits after checking it."""
+        """Every account has a password, nobody locks themself out; the NIP is 18 digits."""
+        if not self.password_hash:
+            raise DomainError(_l("A new user needs a password."))
+        if self.id is not None and getattr(by, "id", None) == self.id and not self.active:
+            raise DomainError(_l("You cannot deactivate your own account."))
         if self.nip:
             self.nip = parse_nip(self.nip).number
         else:

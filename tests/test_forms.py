@@ -207,3 +207,16 @@ def test_a_file_that_is_not_a_scan_is_refused_whatever_its_name(client, clerk_wo
     assert page.status_code == 200
     assert "PDF, JPEG, atau PNG" in page.get_data(as_text=True)
     assert _letters() == before
+
+
+def test_a_sysadmin_cannot_deactivate_their_own_account(client, login_as):
+    world = build_world()
+    me = login_as(Role.SYSADMIN)
+    data = dict(world.form("user"), username=me.username, full_name=me.full_name,
+                role="sysadmin", agency=me.agency_id, active="")
+    data.pop("new_password")
+    page = client.post(f"/admin/users/edit/?id={me.id}", data)
+    assert page.status_code == 200
+    assert "Anda tidak dapat menonaktifkan akun Anda sendiri" in page.get_data(as_text=True)
+    db.session.commit()
+    assert db.session.get(User, me.id).active

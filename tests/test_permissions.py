@@ -137,3 +137,12 @@ def test_list_screens_show_exactly_the_buttons_a_role_may_use(client, login_as, 
 
         for action, marker in buttons.items():
             assert (marker in page) is can(role, action, resource), (resource, action)
+
+
+def test_deactivating_an_account_ends_its_session(client, login_as):
+    user = login_as(Role.CLERK)
+    assert client.get("/admin/letters/").status_code == 200
+    user.active = False
+    db.session.commit()
+    response = client.get("/admin/letters/")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
