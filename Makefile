@@ -15,6 +15,9 @@ $(BIN)/flask: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+#: axe-core, the accessibility checker the browser tests run (the npm package).
+AXE := .browser/node_modules/axe-core/axe.min.js
+
 setup: $(BIN)/flask translations
 
 translations: $(BIN)/flask
@@ -30,7 +33,10 @@ run: setup
 	$(BIN)/flask seed-demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: setup
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix .browser axe-core@4
+
+test: setup $(AXE)
 	@for url in $(TEST_DATABASE_URLS); do \
 	  echo "== tests on $${url%%://*}"; \
 	  TEST_DATABASE_URL="$$url" $(BIN)/python -m pytest || exit 1; \
@@ -40,4 +46,4 @@ lint: $(BIN)/flask
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) instance
+	rm -rf $(VENV) instance .browser

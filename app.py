@@ -6,9 +6,9 @@ from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
 
-from admin_views import init_admin
+from admin_views import init_admin, security
 from config import Config
-from models import User, db
+from models import db, mailer
 from models.db import render_migration_type
 
 
@@ -19,12 +19,6 @@ def select_locale():
     if current_user.is_authenticated and current_user.language:
         return current_user.language.value
     return session.get("language")
-
-
-def load_active_user(user_id):
-    """The logged-in user, while the account stays active: deactivating one ends its session."""
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
 
 
 def create_app(overrides=None):
@@ -44,8 +38,10 @@ def create_app(overrides=None):
     CSRFProtect(app)
     login = LoginManager(app)
     login.login_view = "auth.login_view"
-    login.user_loader(load_active_user)
+    login.user_loader(security.load_active_user)
+    security.init_app(app)
     init_admin(app)
+    mailer.init_app(app)
 
     app.add_url_rule("/", "root", lambda: redirect(url_for("admin.index")))
 

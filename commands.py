@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask create-user`, `flask seed-demo`."""
+"""Command-line tasks: `flask create-user`, `flask seed-demo`, `flask backup`, `flask restore`."""
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -6,11 +6,14 @@ from types import SimpleNamespace
 
 import click
 import pandas as pd
+from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from admin_views.reports import COLUMNS, Period, build, download
-from models import Agency, DomainError, Language, Role, User, db
+from models import Agency, DomainError, Language, Role, User, audit, db, mailer
+from models.backup import backup, restore
 from models.office_calendar import office_calendar
 from models.register import import_register
 from models.standards import load_sop_standards
@@ -55,6 +58,47 @@ def show_month(month):
     click.echo(f"total {total:g} working minutes ({total / 60:g} hours)")
 
 
+audit_cli = AppGroup("audit", help="Check the audit trail.")
+
+
+@audit_cli.command("verify")
+def verify_audit():
+    """Walk the hash chain; exit 1 naming the first entry that breaks it."""
+    count, broken = audit.verify(db.session)
+    head = db.session.get(audit.AuditHead, 1)
+    if broken is not None:
+        entry, reason = broken
+        raise click.ClickException(_("The audit trail is broken at entry %(id)s: %(reason)s. "
+                                     "%(count)s entries before it are intact.",
+                                     id=entry, reason=reason, count=count))
+    click.echo(_("The audit trail is intact: %(count)s entries.", count=count))
+    if head is not None:  # write it down: a later verify must still end at this hash or past it
+        click.echo(_("Last entry %(id)s, hash %(hash)s", id=head.last_id, hash=head.last_hash))
+
+
+notifications_cli = AppGroup("notifications", help="Send the panel's emails.")
+
+
+@notifications_cli.command("send")
+def send_notifications():
+    """Send the emails that are due: new ones, and failed ones whose wait is over (for cron).
+    Exits 1 when a send failed; the email stays in the outbox for a later try."""
+    config = current_app.config
+    if not config["MAIL_SERVER"]:
+        raise click.ClickException(f"MAIL_SERVER is empty: mail is off; "
+                                   f"{mailer.waiting(db.session)} email(s) wait in the outbox")
+    sent = failed = 0
+    while True:  # a batch at a time; what failed now waits, so the loop ends
+        batch = mailer.send_pending(db.session, config, datetime.now(UTC))
+        sent, failed = sent + batch[0], failed + batch[1]
+        if sum(batch) < mailer.BATCH:
+            break
+    click.echo(f"sent {sent}, failed {failed}, not sent yet {mailer.waiting(db.session)}")
+    if failed:
+        raise click.ClickException(f"{failed} email(s) could not be sent; see last_error in "
+                                   f"the outbox (table outgoing_mail)")
+
+
 def _read_register(path: Path) -> list[dict]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         frame = pd.read_excel(path, dtype=str).fillna("")
@@ -66,6 +110,8 @@ def _read_register(path: Path) -> list[dict]:
 
 def register_commands(app) -> None:
     app.cli.add_command(calendar_cli)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(notifications_cli)
 
     @app.cli.command("report")
     @click.argument("name", type=click.Choice(sorted(COLUMNS)))
@@ -135,3 +181,26 @@ def register_commands(app) -> None:
         click.echo(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
         for user in users:
             click.echo(f"  {user.username:<14} {user.role.label}")
+
+    @app.cli.command("backup")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(file):
+        """Write a consistent copy of the database to FILE while the app keeps serving."""
+        try:
+            backup(db.engine, file)
+        except DomainError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(_("Backup written to %(file)s.", file=file))
+
+    @app.cli.command("restore")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Replace the database without asking.")
+    def restore_command(file, yes):
+        """Replace the whole database with the backup in FILE (made by flask backup)."""
+        if not yes:
+            click.confirm(_("Replace the whole database with %(file)s?", file=file), abort=True)
+        try:
+            restore(db.engine, file)
+        except DomainError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(_("Database restored from %(file)s.", file=file))

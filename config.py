@@ -1,6 +1,7 @@
 """Settings, read from the environment first."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -24,5 +25,25 @@ class Config:
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "") == "1"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    #: A session ends after this many minutes without a request.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=SESSION_IDLE_MINUTES)
+    #: Failed log-ins allowed before a pause, per account and per address.
+    LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_FAILURES_PER_ADDRESS = "20 per 15 minutes"
+    #: Where the log-in counters live: per process by default; with several app servers, a
+    #: shared store (for example redis://host:6379) so the limits hold across all of them.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    #: Outgoing mail (notices to the OPD and the officials). While MAIL_SERVER is empty, mail
+    #: is off and the emails wait in the outbox; MAIL_USE_TLS=1 asks for STARTTLS.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "SOP Aplikasi <sop-aplikasi@localhost>")
+    #: Seconds to wait for the mail server before the email is left for a later try.
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
     WTF_CSRF_TIME_LIMIT = None

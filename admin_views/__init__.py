@@ -8,11 +8,13 @@ from models import (
     ActingAssignment,
     Agency,
     Application,
+    AuditEntry,
     Decision,
     Disposition,
     EquipmentFault,
     LocalHoliday,
     Meeting,
+    Notice,
     RequestLetter,
     RkaItem,
     ServiceStandard,
@@ -24,14 +26,16 @@ from models import (
     db,
 )
 
-from . import errors, formatting
+from . import errors, formatting, notices, security
 from .attachments import bp as attachments_bp
+from .audit import ArchiveView, AuditEntryView
 from .auth import AuthView
 from .followup import DecisionView, MeetingView, RkaItemView
 from .home import HomeView
 from .inventory import ApplicationView
 from .letters import DispositionView, RequestLetterView
 from .master import AgencyView, EquipmentFaultView, ServiceStandardView, UserView
+from .notices import NoticeView
 from .reports import ReportView
 from .sop import SopDocumentView, SopPageView
 from .workflow import (
@@ -48,6 +52,7 @@ def init_admin(app) -> Admin:
     admin = Admin(app, name=_l("SOP Aplikasi · Diskominfo Pontianak"),
                   index_view=HomeView(name=_l("Home"), url="/admin"),
                   translations_path=app.config["BABEL_TRANSLATION_DIRECTORIES"],
+                  csp_nonce_generator=security.csp_nonce,
                   theme=Bootstrap4Theme(base_template="layout.html",
                                         swatch=app.config["FLASK_ADMIN_SWATCH"], fluid=True))
     letters, followup, master = _l("Letters"), _l("Follow-up"), _l("Reference data")
@@ -66,6 +71,7 @@ def init_admin(app) -> Admin:
         ApplicationView(Application, s, name=_l("Application inventory"),
                         endpoint="applications"),
         ReportView(name=_l("Reports"), endpoint="reports"),
+        NoticeView(Notice, s, name=_l("Notices"), endpoint="notices"),
         SopPageView(name=_l("The SOP"), category=procedure, endpoint="sop"),
         StepRecordView(StepRecord, s, name=_l("SOP steps and deadlines"), category=procedure,
                        endpoint="steps"),
@@ -85,10 +91,14 @@ def init_admin(app) -> Admin:
                             endpoint="standards"),
         EquipmentFaultView(EquipmentFault, s, name=_l("Equipment faults"), category=master,
                            endpoint="faults"),
+        AuditEntryView(AuditEntry, s, name=_l("Audit trail"), category=master,
+                       endpoint="audit"),
+        ArchiveView(name=_l("Archive"), category=master, endpoint="archive"),
         AuthView(name=_l("Log in"), endpoint="auth", url="/auth"),
     ):
         admin.add_view(view)
     app.register_blueprint(attachments_bp)
     formatting.register(app)
+    notices.register(app)
     errors.register(app)
     return admin

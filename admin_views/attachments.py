@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from models import Attachment, Meeting, RequestLetter, db
 
+from .base import parse_id
 from .permissions import VIEW, can, scope
 
 bp = Blueprint("attachments", __name__)
@@ -28,7 +29,7 @@ def may_see(user, attachment_id: int) -> bool:
 @bp.route("/berkas/<int:attachment_id>")
 @login_required
 def download(attachment_id):
-    if not may_see(current_user, attachment_id):
+    if parse_id(attachment_id) is None or not may_see(current_user, attachment_id):
         abort(404)
     file = db.session.get(Attachment, attachment_id)
     if file is None:

@@ -1,6 +1,8 @@
 """Log-in, log-out and the language switch, drawn in the panel's own layout."""
 
-from flask import flash, redirect, request, session, url_for
+import time
+
+from flask import current_app, flash, redirect, request, session, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -10,21 +12,45 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, SelectField, StringField, validators
 
-from models import Language, User, db
+from models import DomainError, Language, User, db
+
+from .limits import plain_text
+from .security import limiter
 
 #: Checked when the username is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-password")
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Username"), [validators.InputRequired(),
+    username = StringField(_l("Username"), [validators.InputRequired(), plain_text,
                                             validators.Length(max=50)])
     password = PasswordField(_l("Password"), [validators.InputRequired(),
                                               validators.Length(max=128)])
 
 
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), [validators.InputRequired(),
+                                                     validators.Length(max=128)])
+    new = PasswordField(_l("New password"), [validators.InputRequired(),
+                                             validators.Length(max=128)],
+                        description=_l("At least 10 characters, with letters and digits."))
+    repeat = PasswordField(_l("Repeat the new password"), [
+        validators.InputRequired(),
+        validators.EqualTo("new", message=_l("The two new passwords differ."))])
+
+
 class LanguageForm(FlaskForm):
     language = SelectField(_l("Language"), choices=Language.choices())
+
+
+def _failed(response) -> bool:
+    """Only a refused log-in counts against the limits; a successful one redirects."""
+    return response.status_code != 302
+
+
+def _account_key() -> str:
+    # the typed name, known or not: the limit must not tell which usernames exist
+    return "login:" + (request.form.get("username") or "").strip().lower()[:50]
 
 
 def _safe_next(target):
@@ -43,6 +69,10 @@ class AuthView(BaseView):
         return redirect(url_for(".login_view"))
 
     @expose("/login", methods=("GET", "POST"))
+    @limiter.limit(lambda: current_app.config["LOGIN_FAILURES_PER_ADDRESS"], methods=["POST"],
+                   deduct_when=_failed)
+    @limiter.limit(lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT"], methods=["POST"],
+                   key_func=_account_key, deduct_when=_failed)
     def login_view(self):
         if current_user.is_authenticated:
             return redirect(url_for("admin.index"))
@@ -53,6 +83,8 @@ class AuthView(BaseView):
                                               else _DUMMY_HASH, form.password.data)
             if user is not None and user.active and password_ok:
                 session.clear()
+                session.permanent = True  # the cookie lapses with the idle limit
+                session["seen"] = time.time()
                 login_user(user)
                 return redirect(_safe_next(request.args.get("next")) or url_for("admin.index"))
             flash(gettext("Wrong username or password."), "error")
@@ -61,10 +93,36 @@ class AuthView(BaseView):
 
     @expose("/logout", methods=("POST",))
     def logout_view(self):
+        if current_user.is_authenticated:
+            current_user.end_sessions()
+            db.session.commit()
         logout_user()
         session.clear()
         flash(gettext("You have logged out."), "info")
         return redirect(url_for(".login_view"))
+
+    @expose("/password", methods=("GET", "POST"))
+    def password_view(self):
+        """Change one's own password; the other sessions of the account end."""
+        if not current_user.is_authenticated:
+            return redirect(url_for(".login_view", next=request.full_path))
+        form = PasswordForm()
+        if form.validate_on_submit():
+            user = current_user._get_current_object()
+            if not user.check_password(form.current.data):
+                form.current.errors.append(gettext("The current password is wrong."))
+            else:
+                try:
+                    user.set_password(form.new.data, by=user)
+                    db.session.commit()
+                except DomainError as exc:
+                    db.session.rollback()
+                    form.new.errors.append(str(exc))
+                else:
+                    login_user(user)  # this session goes on with the new session token
+                    flash(gettext("Your password has been changed."), "success")
+                    return redirect(url_for("admin.index"))
+        return self.render("auth/password.html", form=form)
 
     @expose("/language", methods=("POST",))
     def language_view(self):

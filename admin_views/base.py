@@ -3,6 +3,9 @@
 from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.babel import lazy_gettext as admin_text
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.fields import QuerySelectField, QuerySelectMultipleField
 from flask_admin.form import BaseForm
@@ -12,14 +15,17 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import validators
+from wtforms import HiddenField, validators
 
-from models import Attachment, DomainError, db
+from models import Attachment, AuditEntry, DomainError, db
+from models.announcements import announce
 from models.errors import AgencyScopeViolation
 from reports.export import neutralize_formula
 
-from .fields import FilterConverter, ModelConverter
-from .formatting import EXPORT_FORMATTERS, TYPE_FORMATTERS
+from .export import stream_csv
+from .fields import FilterConverter, ModelConverter, known_choice
+from .formatting import EXPORT_FORMATTERS, TYPE_FORMATTERS, local_datetime
+from .limits import searchable
 from .permissions import ARCHIVE, CREATE, EDIT, EXPORT, VIEW, can, may_own, scope
 
 #: WTForms' own messages, from the project's catalog (WTForms ships no Indonesian one).
@@ -46,6 +52,8 @@ class AdminForm(BaseForm):
 
 #: Primary keys are 32-bit integers on every backend.
 MAX_ID = 2**31
+#: List pages go up to here: far past any real list, and an OFFSET every database takes.
+MAX_PAGE = 10**6
 
 
 def parse_id(value) -> int | None:
@@ -126,6 +134,32 @@ class SecuredModelView(ModelView):
         return None if key is None else self.get_query().filter(
             self.model.id == key).one_or_none()
 
+    # List parameters: Flask-Admin hands the page number and the search text to the database
+    # as typed (a negative or 64-bit OFFSET, a NUL byte, a LIKE pattern SQLite refuses); the
+    # filters are checked by FilterConverter.
+    def _get_list_extra_args(self):
+        args = super()._get_list_extra_args()
+        if not 0 <= args.page < MAX_PAGE:
+            args.page = 0
+        if args.search and not searchable(args.search):
+            flash(gettext("The search text is too long or holds control characters; it was "
+                          "ignored."), "error")
+            args.search = None
+        return args
+
+    def get_invalid_value_msg(self, value, filter):
+        # names the filter, not the value: long values in many filters would overflow the
+        # session cookie, and the browser would drop it (and with it the log-in)
+        return gettext("The value of the filter %(name)s is not valid; the filter was ignored.",
+                       name=filter.name)
+
+    @action("delete", admin_text("Delete"),
+            admin_text("Are you sure you want to delete selected records?"))
+    def action_delete(self, ids):
+        # keys as integers: Flask-Admin passes the browser's strings, which PostgreSQL will
+        # not compare with an integer key (and which may be no key at all)
+        super().action_delete([key for key in map(parse_id, ids) if key is not None])
+
     def act_on(self, ids, change) -> int | None:
         """A bulk action: `change` each chosen row in the user's scope, all or nothing.
         Returns how many changed, or None when the model refused (the message is flashed)."""
@@ -144,8 +178,43 @@ class SecuredModelView(ModelView):
     def create_form(self, obj=None):
         return self._scope_choices(super().create_form(obj))
 
+    # Versions: an edit form carries the version it was opened at; saving it over a newer one
+    # is refused, so two people editing the same record never overwrite each other.
+    @property
+    def versioned(self) -> bool:
+        return self.model.__mapper__.version_id_col is not None
+
+    def get_edit_form(self):
+        form_class = super().get_edit_form()
+        if not self.versioned:
+            return form_class
+        return type(form_class.__name__, (form_class,), {"edit_version": HiddenField()})
+
     def edit_form(self, obj=None):
-        return self._scope_choices(super().edit_form(obj))
+        form = self._scope_choices(super().edit_form(obj))
+        if self.versioned and obj is not None and request.method != "POST":
+            form.edit_version.data = obj.version
+        return form
+
+    def update_model(self, form, model):
+        # a form without a version (inline list editing) cannot show it is not stale
+        sent = getattr(form, "edit_version", None)
+        if self.versioned and (sent is None or (sent.data or "").strip() != str(model.version)):
+            flash(self.conflict_message(model), "error")
+            return False
+        return super().update_model(form, model)
+
+    def conflict_message(self, model) -> str:
+        """Who changed the record, and when, since the form was opened."""
+        last = db.session.query(AuditEntry).filter(
+            AuditEntry.table_name == model.__table__.name, AuditEntry.row_id == model.id,
+        ).order_by(AuditEntry.id.desc()).first()
+        if last is None or last.user is None:
+            return gettext("Someone else changed this data after you opened it; nothing was "
+                           "saved. Reload the page to see their change, then edit again.")
+        return gettext("%(user)s changed this data on %(at)s, after you opened it; nothing "
+                       "was saved. Reload the page to see their change, then edit again.",
+                       user=last.user.full_name, at=local_datetime(last.at))
 
     def _scope_choices(self, form):
         """Relation dropdowns list only rows the user may see, and start empty, not on row one."""
@@ -156,10 +225,13 @@ class SecuredModelView(ModelView):
             query = factory()
             model = query.column_descriptions[0]["entity"]
             field.query_factory = lambda q=query, m=model: scope(q, m, current_user)
-            if isinstance(field, QuerySelectField) and not isinstance(
-                    field, QuerySelectMultipleField) and not field.allow_blank:
+            if not isinstance(field, QuerySelectField) or isinstance(
+                    field, QuerySelectMultipleField):
+                continue
+            if not field.allow_blank:
                 field.allow_blank = True
                 field.validators = [*field.validators, validators.DataRequired()]
+            field.validators = [*field.validators, known_choice]
         return form
 
     # Saving: the model decides, the view turns its refusal into a message.
@@ -179,6 +251,7 @@ class SecuredModelView(ModelView):
                 raise AgencyScopeViolation()
             if hasattr(model, "before_save"):
                 model.before_save(at=at, by=current_user)
+            announce(model, at=at, by=current_user, created=is_created)
 
     def delete_model(self, model):
         """Archive instead of delete: business records are never removed."""
@@ -209,6 +282,16 @@ class SecuredModelView(ModelView):
                           "number); nothing was saved."), "error")
             return True
         return super().handle_view_exception(exc)
+
+    @expose("/ajax/update/", methods=("POST",))
+    def ajax_update(self):
+        """Inline list editing, which Flask-Admin checks against the editable columns only."""
+        if not self.can_edit:
+            abort(403)
+        return super().ajax_update()
+
+    def _export_csv(self, return_url):
+        return stream_csv(self)
 
     def get_export_value(self, model, name):
         return neutralize_formula(super().get_export_value(model, name))

@@ -12,6 +12,9 @@ MESSAGES = {
     404: (_l("Page not found"), _l("The page or data you are looking for does not exist.")),
     405: (_l("The request could not be processed"), _l("This address does not accept that.")),
     413: (_l("File too large"), _l("The file you sent is larger than allowed.")),
+    429: (_l("Too many failed log-ins"),
+          _l("Log-in is paused for this account or address after repeated failures. "
+             "Wait 15 minutes, then try again, or ask the system administrator.")),
     500: (_l("Something went wrong"),
           _l("The error has been recorded. Nothing was saved; please try again.")),
 }

@@ -1,4 +1,5 @@
-"""Form fields and filters that speak the model's types: office-time moments, labelled enums."""
+"""Form fields and filters that speak the model's types: office-time moments, labelled enums;
+and that refuse, with a message, any value the column cannot hold."""
 
 import enum
 from datetime import datetime
@@ -7,20 +8,22 @@ from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import DateTimeField, Select2Field, Select2Widget
 from flask_admin.model.form import converts
-from flask_babel import gettext
 from wtforms import FileField, SelectMultipleField, validators
 
 from models.errors import DomainError
 from models.timezone import from_local, to_local
 
-#: Years a date typed into a form may have; anything else is a typing error.
-YEARS = range(1945, 2101)
-
-
-def _check_year(moment):
-    if moment is not None and moment.year not in YEARS:
-        raise ValueError(gettext("The year must be between %(first)s and %(last)s.",
-                                 first=YEARS[0], last=YEARS[-1]))
+from .limits import (
+    INTEGERS,
+    TEXT_LIMIT,
+    at_most_places,
+    check_year,
+    finite,
+    fits,
+    in_years,
+    numeric_range,
+    plain_text,
+)
 
 
 class LocalDateTimeField(DateTimeField):
@@ -36,7 +39,7 @@ class LocalDateTimeField(DateTimeField):
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
-        _check_year(self.data)
+        check_year(self.data)
 
     def populate_obj(self, obj, name):
         setattr(obj, name, from_local(self.data) if self.data else None)
@@ -85,8 +88,43 @@ class UploadField(FileField):
         pass
 
 
+def _with_range(field_args, number_range):
+    """Add the column's range unless the view declared one of its own."""
+    if not any(isinstance(v, validators.NumberRange) for v in field_args["validators"]):
+        field_args["validators"].append(number_range)
+
+
 class ModelConverter(AdminModelConverter):
-    """Flask-Admin's converter, taught the model's own column types."""
+    """Flask-Admin's converter, taught the model's own column types and their limits."""
+
+    @converts("String")
+    def conv_String(self, column, field_args, **extra):
+        field_args["validators"].insert(0, plain_text)
+        return super().conv_String(column=column, field_args=field_args, **extra)
+
+    @converts("Text")
+    def conv_Text(self, field_args, **extra):
+        field_args["validators"][:0] = [plain_text, validators.Length(max=TEXT_LIMIT)]
+        return super().conv_Text(field_args=field_args, **extra)
+
+    @converts("Integer")
+    def handle_integer_types(self, column, field_args, **extra):
+        _with_range(field_args, validators.NumberRange(INTEGERS[0], INTEGERS[-1]))
+        return super().handle_integer_types(column=column, field_args=field_args, **extra)
+
+    @converts("Numeric")
+    def handle_decimal_types(self, column, field_args, **extra):
+        scale = column.type.scale or 0
+        field_args["validators"].insert(0, finite)
+        field_args["validators"].append(at_most_places(scale))
+        if column.type.precision:
+            _with_range(field_args, numeric_range(column.type.precision, scale))
+        return super().handle_decimal_types(column=column, field_args=field_args, **extra)
+
+    @converts("Date")
+    def convert_date(self, field_args, **extra):
+        field_args["validators"].append(in_years)
+        return super().convert_date(field_args=field_args, **extra)
 
     @converts("UTCDateTime")
     def convert_utc_datetime(self, field_args, **extra):
@@ -104,6 +142,21 @@ class ModelConverter(AdminModelConverter):
         return EnumListField(column.type.enum_class, **field_args)
 
 
+class CheckedFilter:
+    """A filter value that does not parse, or that the column cannot hold, is refused with
+    Flask-Admin's "invalid filter value" message instead of failing the page."""
+
+    def validate(self, value):
+        try:
+            return super().validate(value) and fits(self.clean(value))
+        except (ValueError, KeyError, OverflowError):
+            return False
+
+
+def checked(filter_classes):
+    return tuple(type(f.__name__, (CheckedFilter, f), {}) for f in filter_classes)
+
+
 class LocalDateTimeBetween(sqla_filters.DateTimeBetweenFilter):
     def clean(self, value):
         return [from_local(moment) for moment in super().clean(value)]
@@ -119,21 +172,39 @@ class LocalDateTimeSmaller(sqla_filters.DateTimeSmallerFilter):
         return from_local(super().clean(value))
 
 
-class FilterConverter(sqla_filters.FilterConverter):
-    """Filters typed in office time and enum filters that offer translated labels."""
+_PLAIN = sqla_filters.FilterConverter
+LOCAL_DATETIME_FILTERS = checked((LocalDateTimeBetween, LocalDateTimeGreater,
+                                  LocalDateTimeSmaller, sqla_filters.FilterEmpty))
+ENUM_FILTERS = checked((sqla_filters.EnumEqualFilter, sqla_filters.EnumFilterNotEqual,
+                        sqla_filters.EnumFilterInList))
+
+
+class FilterConverter(_PLAIN):
+    """Filters typed in office time, enum filters that offer translated labels, and every
+    filter checked against what its column holds."""
+
+    strings = checked(_PLAIN.strings)
+    int_filters = checked(_PLAIN.int_filters)
+    float_filters = checked(_PLAIN.float_filters)
+    bool_filters = checked(_PLAIN.bool_filters)
+    date_filters = checked(_PLAIN.date_filters)
+    datetime_filters = checked(_PLAIN.datetime_filters)
 
     @sqla_filters.filters.convert("utcdatetime")
     def conv_utc_datetime(self, column, name, **kwargs):
-        return [f(column, name, **kwargs) for f in (
-            LocalDateTimeBetween, LocalDateTimeGreater, LocalDateTimeSmaller,
-            sqla_filters.FilterEmpty)]
+        return [f(column, name, **kwargs) for f in LOCAL_DATETIME_FILTERS]
 
     @sqla_filters.filters.convert("enum")
     def conv_enum(self, column, name, options=None, **kwargs):
         options = options or [(m.name, m.label) for m in column.type.enum_class]
-        return [f(column, name, options, **kwargs) for f in (
-            sqla_filters.EnumEqualFilter, sqla_filters.EnumFilterNotEqual,
-            sqla_filters.EnumFilterInList)]
+        return [f(column, name, options, **kwargs) for f in ENUM_FILTERS]
+
+
+def known_choice(form, field):
+    """A dropdown sent a value that is none of its choices (a forged id, another agency's
+    record) refuses it; Flask-Admin would save an optional one as empty."""
+    if field.raw_data and field.raw_data[0] not in ("", "__None") and field.data is None:
+        raise validators.ValidationError(field.gettext("Not a valid choice."))
 
 
 class ModelCheck:

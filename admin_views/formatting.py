@@ -7,21 +7,11 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+from babel.dates import get_day_names, get_month_names
 from flask_admin.model import typefmt
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
+from flask_babel import format_decimal, get_locale, gettext
 
-from models.timezone import to_local
-
-
-def local_datetime(value: datetime | None) -> str:
-    """3 Februari 2020 14:05 WIB (in the user's language, in the office's time zone)."""
-    if value is None:
-        return ""
-    return f"{format_datetime(value, 'd MMMM y HH:mm')} WIB"
-
-
-def local_date(value: date | None) -> str:
-    return "" if value is None else format_date(value, "d MMMM y")
+from models.timezone import local_date, local_datetime, to_local
 
 
 def rupiah(value: Decimal | int | None) -> str:
@@ -68,8 +58,19 @@ def money_column(view, context, model, name):
     return rupiah(getattr(model, name))
 
 
+def picker_locale() -> dict:
+    """Day and month names and button labels for the date pickers, in the user's language
+    (Flask-Admin's pickers come in English only)."""
+    locale = get_locale()
+    days = get_day_names("short", locale=locale)  # 0 = Monday
+    return {"days": [days[6], *(days[i] for i in range(6))],  # Sunday first, as moment.js
+            "months": [get_month_names("abbreviated", locale=locale)[m] for m in range(1, 13)],
+            "firstDay": (locale.first_week_day + 1) % 7, "apply": gettext("Apply"),
+            "cancel": gettext("Cancel"), "from": gettext("From"), "to": gettext("To")}
+
+
 def register(app) -> None:
     """Make the same formatters available to templates."""
     app.jinja_env.filters.update(local_datetime=local_datetime, local_date=local_date,
                                  rupiah=rupiah, cell=cell)
-    app.jinja_env.globals.update(get_locale=get_locale)
+    app.jinja_env.globals.update(get_locale=get_locale, picker_locale=picker_locale)

@@ -5,7 +5,7 @@ from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func
 
-from models import EquipmentFault, LetterStatus, RequestLetter, StepRecord, db
+from models import EquipmentFault, LetterStatus, Notice, RequestLetter, StepRecord, db
 from models.office_calendar import office_calendar
 from models.timezone import OFFICE_TZ
 from models.workflow import waiting_statuses
@@ -16,6 +16,8 @@ from .reports import Period, compliance_charts
 
 #: How many waiting letters the home page lists before pointing to the full list.
 WAITING_SHOWN = 10
+#: How many unread notices the home page lists.
+NOTICES_SHOWN = 5
 
 
 def letters(user):
@@ -50,10 +52,13 @@ class HomeView(AdminIndexView):
         if can(user.role, VIEW, "equipment_fault"):
             faults = scope(db.session.query(EquipmentFault), EquipmentFault, user).filter(
                 EquipmentFault.repaired_at.is_(None)).count()
+        notices = db.session.scalars(Notice.unread(user).order_by(Notice.created_at.desc())
+                                     .limit(NOTICES_SHOWN)).all()
         charts = []
         if can(user.role, EXPORT, "report"):  # the leaders' dashboard: this year's compliance
             today = now().astimezone(OFFICE_TZ).date()
             charts = compliance_charts(Period(today.replace(month=1, day=1), today), user)
         return self.render("home.html", waiting=waiting, waiting_statuses=statuses, charts=charts,
                            by_status=by_status, open_faults=faults,
-                           sees_letters=sees_letters, my_steps=my_steps, overdue=overdue)
+                           sees_letters=sees_letters, my_steps=my_steps, overdue=overdue,
+                           notices=notices)

@@ -1,19 +1,32 @@
 """Screens for request letters and their dispositions."""
 
-from flask import flash, request, url_for
+from flask import abort, flash, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from models import AttachmentKind, LetterStatus, Move, RequestLetter, db
+from models import (
+    AttachmentKind,
+    Disposition,
+    Instruction,
+    LetterStatus,
+    Move,
+    RequestLetter,
+    SecurityClass,
+    Urgency,
+    db,
+)
+from models.timeline import Timeline
 from models.workflow import TRANSITIONS
 
 from .base import SecuredModelView, now
 from .fields import UploadField
 from .formatting import local_datetime
+from .permissions import ROW_SCOPED, VIEW, can, scope
 from .workflow import DeadlineFilter
 
 
@@ -41,6 +54,17 @@ def _steps_table(letter):
     return Markup('<table class="table table-sm mb-0">{}{}</table>').format(head, rows)
 
 
+#: Disposition rows on a lembar disposisi: the blank ones are for dispositions written by hand.
+SHEET_ROWS = 3
+
+
+def _nature(letter) -> list:
+    """The letter's "sifat" on the sheet: its urgency and security class, or just ordinary."""
+    marks = [mark for mark in (letter.urgency, letter.security_class)
+             if mark not in (Urgency.ORDINARY, SecurityClass.ORDINARY)]
+    return marks or [letter.urgency]
+
+
 def _history_list(letter):
     return Markup("<ol class='mb-0 pl-3'>{}</ol>").format(Markup("").join(
         Markup("<li>{} · {} · {}</li>").format(local_datetime(change.happened_at), change,
@@ -59,6 +83,9 @@ class RequestLetterView(SecuredModelView):
                            "registered_at", "registered_by", "steps", "history")
     column_export_list = column_details_list[:-2]
     column_default_sort = ("received_at", True)
+    details_template = "letter_details.html"
+    column_extra_row_actions = [EndpointLinkRowAction("fa fa-print", ".sheet_view",
+                                                      _l("Disposition sheet"))]
     column_searchable_list = ("number", "subject", "application_name")
     column_filters = (DeadlineFilter(RequestLetter.id, _l("Deadline")), "status",
                       "request_kind", "urgency", "security_class", "spbe_category",
@@ -87,10 +114,29 @@ class RequestLetterView(SecuredModelView):
         "history": _l("Status history"),
     }
 
+    #: Filled in by the office, not by an OPD submitting its own request (received: now).
+    OFFICE_FIELDS = ("received_at", "archive_code")
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        if current_user.role in ROW_SCOPED:
+            for name in self.OFFICE_FIELDS:
+                del form[name]
+            if request.method != "POST":
+                form.agency.data = current_user.agency  # their own, the one choice offered
+        return form
+
     def on_model_change(self, form, model, is_created):
         if is_created and model.agency is None and current_user.agency is not None:
             model.agency = current_user.agency
+        if is_created and model.received_at is None:
+            model.received_at = now()
         super().on_model_change(form, model, is_created)
+
+    def render(self, template, **kwargs):
+        if template == self.details_template and "model" in kwargs:
+            kwargs["timeline"] = Timeline.of(kwargs["model"], db.session)
+        return super().render(template, **kwargs)
 
     def is_action_allowed(self, name):
         if name == "send_to_kadis":  # offered to the role the transition table names
@@ -105,6 +151,22 @@ class RequestLetterView(SecuredModelView):
             Move.SEND_TO_KADIS, by=current_user, at=now()))
         if count is not None:
             flash(gettext("%(count)s letter(s) forwarded.", count=count), "success")
+
+    @expose("/sheet/")
+    def sheet_view(self):
+        """The letter's lembar disposisi, printable on one A5 page; dispositions only for
+        the roles that may read them."""
+        letter = self.get_one(request.args.get("id"))
+        if letter is None:
+            abort(404)
+        shown = can(current_user.role, VIEW, "disposition")
+        dispositions = scope(db.session.query(Disposition), Disposition, current_user).filter(
+            Disposition.letter_id == letter.id).order_by(
+            Disposition.disposed_at, Disposition.id).all() if shown else []
+        return self.render("disposition_sheet.html", letter=letter, nature=_nature(letter),
+                           dispositions=dispositions, dispositions_shown=shown,
+                           blank_rows=max(0, SHEET_ROWS - len(dispositions)),
+                           instructions=list(Instruction))
 
 
 class DispositionView(SecuredModelView):

@@ -2,12 +2,19 @@
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from wtforms import PasswordField, validators
 
+from models.addresses import clean_email
 from models.nip import parse_nip
 
 from .base import SecuredModelView, now
 from .fields import ModelCheck
+
+#: An optional address, checked by the model's own rule as it is typed.
+EMAIL_FIELD = {"validators": [validators.Optional(), ModelCheck(clean_email)],
+               "filters": [lambda text: (text or "").strip() or None],
+               "description": _l("Optional. The panel's notices are also sent here by email.")}
 
 
 class AgencyView(SecuredModelView):
@@ -17,39 +24,44 @@ class AgencyView(SecuredModelView):
     column_default_sort = "code"
     column_searchable_list = ("code", "name", "short_name")
     column_filters = ("kind", "active", "parent.name")
-    form_columns = column_list
+    form_columns = column_list + ("email",)
+    form_args = {"email": EMAIL_FIELD}
     column_labels = {
         "code": _l("Code"), "name": _l("Name"), "short_name": _l("Short name"),
         "kind": _l("Kind"), "parent": _l("Parent agency"), "parent.name": _l("Parent agency"),
-        "active": _l("Active"),
+        "active": _l("Active"), "email": _l("Email"),
     }
 
 
 class UserView(SecuredModelView):
     resource = "user"
     column_list = ("username", "full_name", "nip", "position", "role", "agency", "active")
-    column_details_list = column_list + ("language",)
+    column_details_list = column_list + ("email", "language")
     column_export_list = column_details_list
     column_default_sort = "username"
     column_searchable_list = ("username", "full_name", "nip", "position")
     column_filters = ("role", "active", "agency.name")
-    form_columns = ("username", "full_name", "nip", "position", "role", "agency", "language",
-                    "active", "new_password")
+    form_columns = ("username", "full_name", "nip", "position", "email", "role", "agency",
+                    "language", "active", "new_password")
     form_extra_fields = {"new_password": PasswordField(
-        _l("New password"), [validators.Optional(), validators.Length(min=8, max=128)],
-        description=_l("At least 8 characters. Leave empty to keep the current password."))}
+        _l("New password"), [validators.Optional(), validators.Length(max=128)],
+        description=_l("At least 10 characters, with letters and digits. Leave empty to keep "
+                       "the current password; the user must change a password set here at "
+                       "the next log-in."))}
     form_args = {"nip": {"validators": [validators.Optional(), ModelCheck(parse_nip)],
                          "filters": [lambda text: "".join((text or "").split()) or None],
-                         "description": _l("18 digits, e.g. 19610329 198903 1 004")}}
+                         "description": _l("18 digits, e.g. 19610329 198903 1 004")},
+                 "email": EMAIL_FIELD}
     column_labels = {
         "username": _l("Username"), "full_name": _l("Full name"), "nip": _l("NIP"),
         "position": _l("Position"), "role": _l("Role"), "agency": _l("Agency"),
         "agency.name": _l("Agency"), "language": _l("Language"), "active": _l("Active"),
+        "email": _l("Email"),
     }
 
     def on_model_change(self, form, model, is_created):
         if form.new_password.data:
-            model.set_password(form.new_password.data)
+            model.set_password(form.new_password.data, by=current_user)
         super().on_model_change(form, model, is_created)
 
 

@@ -8,9 +8,10 @@ ACTIONS = {"v": VIEW, "c": CREATE, "e": EDIT, "a": ARCHIVE, "x": EXPORT}
 #: Every resource the panel shows; the admin views name theirs with `resource = ...`.
 RESOURCES = ("letter", "disposition", "meeting", "decision", "rka_item", "application",
              "standard", "equipment_fault", "agency", "user", "step", "status_change", "acting",
-             "calendar", "sop")
-#: Resources that are pages rather than generated screens (view, export).
-PAGES = ("report",)
+             "calendar", "sop", "audit", "notice")
+#: Resources that are pages rather than generated screens: the reports (view, export) and
+#: the archive (view, and edit = restore).
+PAGES = ("report", "archive")
 
 #: role -> resource -> allowed actions, one letter each: v view, c create, e edit, a archive,
 #: x export. What a role is not given here, it cannot do. On steps, "edit" is pause/resume;
@@ -19,29 +20,30 @@ TABLE = {
     Role.SYSADMIN: dict(letter="vx", disposition="vx", meeting="vx", decision="vx",
                         rka_item="vx", application="vceax", standard="vex",
                         equipment_fault="vceax", agency="vceax", user="vceax", step="vx",
-                        status_change="vx", acting="vcex", calendar="vcex", sop="vc", report="vx"),
+                        status_change="vx", acting="vcex", calendar="vcex", notice="v",
+                        sop="vc", report="vx", audit="vx", archive="ve"),
     Role.CLERK: dict(letter="vceax", disposition="v", meeting="v", decision="v",
                      application="v", equipment_fault="vc", agency="v", step="v",
-                     status_change="v", calendar="v", sop="v", report="v"),
+                     status_change="v", calendar="v", notice="v", sop="v", report="v"),
     Role.KADIS: dict(letter="vx", disposition="vcex", meeting="vx", decision="vx",
                      rka_item="vx", application="vx", standard="v", equipment_fault="v",
-                     step="vx", status_change="vx", acting="v", calendar="v", sop="v",
+                     step="vx", status_change="vx", acting="v", calendar="v", notice="v", sop="v",
                      report="vx"),
     Role.KABID: dict(letter="vx", disposition="vcex", meeting="vx", decision="vx",
                      rka_item="vx", application="vx", standard="v", equipment_fault="vc",
-                     step="vex", status_change="vx", acting="v", calendar="v", sop="v",
+                     step="vex", status_change="vx", acting="v", calendar="v", notice="v", sop="v",
                      report="vx"),
     Role.KASI: dict(letter="vx", disposition="v", meeting="vceax", decision="vcex",
                     rka_item="vceax", application="vceax", standard="v",
                     equipment_fault="vce", step="vex", status_change="vx", acting="v",
-                    calendar="v", sop="v", report="vx"),
-    Role.OPD: dict(letter="vc", meeting="v", decision="v", application="v", sop="v",
+                    calendar="v", notice="v", sop="v", report="vx"),
+    Role.OPD: dict(letter="vc", meeting="v", decision="v", application="v", notice="v", sop="v",
                    report="v"),
     Role.SUPERVISOR: dict(letter="vx", disposition="vx", meeting="vx", decision="vx",
                           rka_item="vx", application="vx", standard="v",
                           equipment_fault="vx", agency="v", user="v", step="vx",
-                          status_change="vx", acting="v", calendar="v", sop="v",
-                          report="vx"),
+                          status_change="vx", acting="v", calendar="v", notice="v", sop="v",
+                          report="vx", audit="vx", archive="v"),
 }
 
 #: Roles that see only the rows of their own agency.
@@ -58,6 +60,8 @@ def scope(query, model, user):
     """Restrict a query on `model` to the rows `user` may see: the one row-scope helper."""
     if user is None or not getattr(user, "is_authenticated", False):
         return query.filter(False)
+    if hasattr(model, "recipient_scope"):  # addressed to one person: theirs, whatever the role
+        return query.filter(model.recipient_scope(user))
     if user.role in ROW_SCOPED:
         if not hasattr(model, "agency_scope"):
             return query.filter(False)

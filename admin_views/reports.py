@@ -18,7 +18,8 @@ from reports.durations import GROUPINGS, compliance, overdue_now, step_durations
 from reports.export import to_csv, to_xlsx
 from reports.load import load_applications, load_rka, load_steps, load_year_letters, steps_query
 
-from .base import now
+from .base import now, parse_id
+from .limits import YEARS
 from .permissions import EXPORT, ROW_SCOPED, VIEW, can
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -168,16 +169,20 @@ def download(name: str, period: Period, frame: pd.DataFrame, fmt: str) -> tuple[
     return f"{stem}.csv", to_csv(labelled(name, frame))
 
 
+def _day(text, default: date) -> date:
+    """A day typed into a report's filter, or `default` for anything that is no date of YEARS
+    (the far ends of the calendar would overflow when turned into UTC)."""
+    try:
+        day = date.fromisoformat(text or "")
+    except ValueError:
+        return default
+    return day if day.year in YEARS else default
+
+
 def _period_from(args) -> Period:
     today = now().astimezone(OFFICE_TZ).date()
-    try:
-        first = date.fromisoformat(args.get("from", ""))
-    except ValueError:
-        first = today.replace(month=1, day=1)
-    try:
-        last = date.fromisoformat(args.get("to", ""))
-    except ValueError:
-        last = today
+    first = _day(args.get("from"), today.replace(month=1, day=1))
+    last = _day(args.get("to"), today)
     if last < first or (last - first).days > 3660:
         first, last = today.replace(month=1, day=1), today
     return Period(first, last)
@@ -196,9 +201,8 @@ class ReportView(BaseView):
         if name in YEARLY:
             return redirect(url_for(".yearly_view", kind=name))
         period = _period_from(request.args)
-        agency_id = request.args.get("agency", type=int)
-        step = request.args.get("step", type=int)
-        holder_id = request.args.get("holder", type=int)
+        agency_id, step, holder_id = (parse_id(request.args.get(key))
+                                      for key in ("agency", "step", "holder"))
         by = request.args.get("by", "step")
         by = by if by in GROUPINGS else "step"
         frame = build(name, period, current_user, pd.Timestamp(now()), agency_id, step, by,

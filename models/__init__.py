@@ -4,6 +4,7 @@ from .acting import ActingAssignment, ActingKind
 from .agencies import Agency, AgencyKind
 from .applications import Application, ApplicationStatus, Platform
 from .attachments import Attachment, AttachmentKind
+from .audit import AuditAction, AuditEntry
 from .budget import FundingSource, RkaItem, RkaStatus
 from .db import db
 from .decisions import Decision, Outcome
@@ -12,6 +13,7 @@ from .equipment import EquipmentFault
 from .errors import DomainError
 from .letters import LetterStatus, RequestKind, RequestLetter, SecurityClass, SpbeCategory, Urgency
 from .meetings import Meeting
+from .notifications import Notice, NoticeKind, OutgoingMail
 from .office_calendar import LocalHoliday, WorkSchedule
 from .sop import SopDocument
 from .standards import ServiceStandard
@@ -20,11 +22,11 @@ from .users import Language, Role, User
 from .workflow import Move, StatusChange
 
 __all__ = [
-    "ActingAssignment", "ActingKind", "LocalHoliday", "Move", "PauseReason", "StatusChange",
-    "StepRecord", "WorkSchedule", "SopDocument",
+    "ActingAssignment", "ActingKind", "AuditAction", "AuditEntry", "LocalHoliday", "Move",
+    "PauseReason", "StatusChange", "StepRecord", "WorkSchedule", "SopDocument",
     "Agency", "AgencyKind", "Application", "ApplicationStatus", "Attachment", "AttachmentKind",
     "Decision", "Disposition", "DomainError", "EquipmentFault", "FundingSource", "Instruction",
     "Language", "LetterStatus", "Meeting", "Outcome", "Platform", "RequestKind", "RequestLetter",
     "RkaItem", "RkaStatus", "Role", "SecurityClass", "ServiceStandard", "SpbeCategory", "Urgency",
-    "User", "db",
+    "User", "db", "Notice", "NoticeKind", "OutgoingMail",
 ]

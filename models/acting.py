@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Integer, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .db import LabeledEnum, db, enum_column
+from .db import LabeledEnum, Versioned, db, enum_column
 from .errors import DomainError
 from .users import User
 
@@ -18,7 +18,7 @@ class ActingKind(LabeledEnum):
     LABELS = nonmember({"plh": _l("Plh (pelaksana harian)"), "plt": _l("Plt (pelaksana tugas)")})
 
 
-class ActingAssignment(db.Model):
+class ActingAssignment(Versioned, db.Model):
     __tablename__ = "acting_assignment"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -55,3 +55,11 @@ class ActingAssignment(db.Model):
             select(User).join(cls, cls.absent_user_id == User.id)
             .where(cls.acting_user_id == user.id, User.role == role,
                    cls.first_day <= day, cls.last_day >= day).limit(1))
+
+    @classmethod
+    def kind_on(cls, user, absent, day: date) -> ActingKind | None:
+        """Whether `user` acted for `absent` on `day` as Plh or Plt (None if they did not)."""
+        return db.session.scalar(
+            select(cls.kind).where(cls.acting_user_id == user.id,
+                                   cls.absent_user_id == absent.id,
+                                   cls.first_day <= day, cls.last_day >= day).limit(1))

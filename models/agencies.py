@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .db import LabeledEnum, db, enum_column
+from .addresses import clean_email
+from .db import LabeledEnum, Versioned, db, enum_column
 from .errors import InvalidHierarchy
 
 
@@ -22,7 +23,7 @@ class AgencyKind(LabeledEnum):
                         "rsud": _l("RSUD")})
 
 
-class Agency(db.Model):
+class Agency(Versioned, db.Model):
     """An OPD; a kelurahan hangs from its kecamatan."""
 
     __tablename__ = "agency"
@@ -34,6 +35,8 @@ class Agency(db.Model):
     kind: Mapped[AgencyKind] = enum_column(AgencyKind)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The agency's official mailbox: told of its requests' meetings and decisions.
+    email: Mapped[str | None] = mapped_column(String(254))
 
     parent: Mapped["Agency | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Agency"]] = relationship(back_populates="parent")
@@ -56,3 +59,4 @@ class Agency(db.Model):
             raise InvalidHierarchy()
         if self.parent is self:
             raise InvalidHierarchy(_l("An agency cannot be its own parent."))
+        self.email = clean_email(self.email)

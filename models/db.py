@@ -93,20 +93,30 @@ def enum_column(enum_class, check_name=None, **kwargs):
     )
 
 
-class Archivable:
-    """Business records are archived, never deleted; every edit bumps the version."""
+class Versioned:
+    """An editable record: every save bumps the version, and a save made from an older
+    version is refused (the second of two people editing the same record)."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
     @declared_attr.directive
     def __mapper_args__(cls):
         return {"version_id_col": cls.__table__.c.version}
 
+
+class Archivable(Versioned):
+    """Business records are archived, never deleted, and can be restored."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
     def archive(self, at: datetime) -> None:
         """Hide the record from every list; it stays in the database."""
         self.archived_at = at
+
+    def restore(self) -> None:
+        """Bring an archived record back into the lists."""
+        self.archived_at = None
 
     @property
     def is_archived(self) -> bool:
@@ -127,10 +137,17 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+#: Execution option for a transaction that will write: on SQLite it takes the write lock at
+#: BEGIN, so it waits its turn (busy_timeout) instead of failing when another process wrote
+#: after it had read ("database is locked" from a stale snapshot, which no wait can fix).
+WRITE_INTENT = {"sqlite_immediate": True}
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get("sqlite_immediate")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def render_migration_type(type_, obj, autogen_context):

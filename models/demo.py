@@ -25,7 +25,10 @@ from .timezone import from_local, local_year, to_local
 from .users import Language, Role, User
 from .workflow import Move
 
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "demo-sop-2026"
+#: Demo addresses read like the city's but end in .example (RFC 2606): no demo email can
+#: reach a real mailbox, whatever mail server is configured.
+DEMO_MAIL_DOMAIN = "pontianak.go.id.example"
 
 #: The six kecamatan of Kota Pontianak and their kelurahan.
 KECAMATAN = [
@@ -202,6 +205,8 @@ def _seed_agencies(session, at) -> dict[str, Agency]:
                 code = f"KEL-{''.join(w[0] for w in words[:-1])}-{words[-1]}"
             rows.append(Agency(code=code, name=f"Kelurahan {name}", short_name=f"Kel. {name}",
                                kind=AgencyKind.KELURAHAN, parent=kecamatan))
+    for agency in rows:
+        agency.email = f"{agency.code.lower()}@{DEMO_MAIL_DOMAIN}"
     return {_save(session, at, None, agency).code: agency for agency in rows}
 
 
@@ -213,7 +218,8 @@ def _seed_users(session, at, agencies) -> dict[str, User]:
         if parsed.appointed_year < parsed.birth_date.year + 18:
             raise InvalidNip()
         user = User(username=username, full_name=full_name, role=role, agency=agencies[code],
-                    position=position, nip=nip, language=Language.ID, active=True)
+                    position=position, nip=nip, language=Language.ID, active=True,
+                    email=f"{username}@{DEMO_MAIL_DOMAIN}")
         user.set_password(DEMO_PASSWORD)
         users[username] = _save(session, at, None, user)
     session.flush()

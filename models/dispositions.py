@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .acting import ActingAssignment
+from .acting import ActingAssignment, ActingKind
 from .db import Archivable, CodeList, LabeledEnum, UTCDateTime, db
 from .errors import DomainError
 from .letters import RequestLetter
@@ -60,6 +60,14 @@ class Disposition(Archivable, db.Model):
     @property
     def owner_agency_id(self):
         return self.letter.agency_id
+
+    @property
+    def acting_kind(self) -> ActingKind | None:
+        """Plh or Plt when the disposition was made for an absent official, else None."""
+        if self.acting_for is None:
+            return None
+        return ActingAssignment.kind_on(self.from_user, self.acting_for,
+                                        to_local(self.disposed_at).date()) or ActingKind.PLH
 
     def before_save(self, at: datetime, by) -> None:
         """A disposition comes after the letter arrived and is read after it was made."""

@@ -11,7 +11,7 @@ from sqlalchemy import Date, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .calendar import DEFAULT_WEEK, HOLIDAY_CATEGORIES, SpecialPeriod, Window, WorkCalendar
-from .db import db
+from .db import Versioned, db
 from .errors import DomainError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -28,7 +28,7 @@ def parse_windows(text: str) -> tuple[Window, ...]:
     return windows
 
 
-class WorkSchedule(db.Model):
+class WorkSchedule(Versioned, db.Model):
     """Office hours per weekday: the regular week (no dates) or a special period (Ramadan)."""
 
     __tablename__ = "work_schedule"
@@ -67,7 +67,7 @@ class WorkSchedule(db.Model):
                                  for n, day in enumerate(WEEKDAYS)})
 
 
-class LocalHoliday(db.Model):
+class LocalHoliday(Versioned, db.Model):
     """A day the city closes its offices that the national calendar does not know."""
 
     __tablename__ = "local_holiday"

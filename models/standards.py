@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import db, enum_column
+from .db import Versioned, db, enum_column
 from .errors import DomainError
 from .users import Role
 
@@ -23,7 +23,7 @@ SOP_STEPS = [
 ]
 
 
-class ServiceStandard(db.Model):
+class ServiceStandard(Versioned, db.Model):
     __tablename__ = "service_standard"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

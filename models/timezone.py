@@ -1,7 +1,9 @@
 """The office's time zone: times are stored in UTC and read in Asia/Pontianak (WIB)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
+
+from flask_babel import format_date, format_datetime
 
 OFFICE_TZ = ZoneInfo("Asia/Pontianak")
 
@@ -18,3 +20,15 @@ def from_local(wall_clock: datetime) -> datetime:
 
 def local_year(moment: datetime) -> int:
     return to_local(moment).year
+
+
+def local_datetime(value: datetime | None) -> str:
+    """3 Februari 2020 14:05 WIB (in the user's language, in the office's time zone): on
+    screens and in the notices and emails the panel sends."""
+    if value is None:
+        return ""
+    return f"{format_datetime(to_local(value), 'd MMMM y HH:mm', rebase=False)} WIB"
+
+
+def local_date(value: date | None) -> str:
+    return "" if value is None else format_date(value, "d MMMM y")

@@ -1,15 +1,17 @@
 """Users of the panel, their roles, and how they log in."""
 
+import secrets
 from enum import nonmember
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .addresses import clean_email
 from .agencies import Agency
-from .db import LabeledEnum, db, enum_column
+from .db import LabeledEnum, Versioned, db, enum_column
 from .errors import DomainError
 from .nip import parse_nip
 
@@ -39,7 +41,7 @@ class Language(LabeledEnum):
     LABELS = nonmember({"id": _l("Bahasa Indonesia"), "en": _l("English")})
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Versioned, db.Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -47,11 +49,19 @@ class User(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(String(150))
     nip: Mapped[str | None] = mapped_column(String(18), unique=True)
     position: Mapped[str] = mapped_column(String(150))
+    #: Where the panel's notices are also emailed; none: in the panel only.
+    email: Mapped[str | None] = mapped_column(String(254))
     role: Mapped[Role] = enum_column(Role)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
     language: Mapped[Language] = enum_column(Language, default=Language.ID)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str] = mapped_column(String(255), default="")
+    #: Part of the log-in session: a new one (at log-out or a password change) ends every
+    #: session the account had.
+    session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
+    #: Set when someone else (the sysadmin) chose the password: the user picks their own.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=false())
 
     agency: Mapped[Agency] = relationship()
 
@@ -70,10 +80,19 @@ class User(UserMixin, db.Model):
         """Accounts are never removed: archiving one deactivates it."""
         self.active = False
 
-    def set_password(self, password: str) -> None:
-        if len(password or "") < 8:
-            raise DomainError(_l("A password needs at least 8 characters."))
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Every session of this account ends at its next request."""
+        self.session_token = secrets.token_hex(16)
+
+    def set_password(self, password: str, by=None) -> None:
+        """Set a password that meets the policy; set by someone else, it must be changed."""
+        check_password_policy(password, self.username)
         self.password_hash = generate_password_hash(password)
+        self.must_change_password = by is not None and getattr(by, "id", None) != self.id
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
@@ -84,7 +103,33 @@ class User(UserMixin, db.Model):
             raise DomainError(_l("A new user needs a password."))
         if self.id is not None and getattr(by, "id", None) == self.id and not self.active:
             raise DomainError(_l("You cannot deactivate your own account."))
+        self.email = clean_email(self.email)
         if self.nip:
             self.nip = parse_nip(self.nip).number
         else:
             self.nip = None
+
+
+#: The minimum password policy.
+PASSWORD_MIN_LENGTH = 10
+#: Passwords people pick first; refused whatever their length.
+COMMON_PASSWORDS = frozenset({
+    "1234567890", "12345678910", "password123", "password1234", "qwertyuiop", "qwerty12345",
+    "admin12345", "admin123456", "rahasia123", "rahasia1234", "pontianak123", "pontianak1",
+    "diskominfo1", "diskominfo123", "katasandi123", "bismillah123", "indonesia123",
+})
+
+
+def check_password_policy(password: str, username: str | None = None) -> None:
+    """Refuse a password that is short, lacks letters or digits, holds the username or is
+    a well-known one."""
+    password = password or ""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise DomainError(_l("A password needs at least %(n)s characters."),
+                          n=PASSWORD_MIN_LENGTH)
+    if not (any(c.isalpha() for c in password) and any(c.isdigit() for c in password)):
+        raise DomainError(_l("A password needs both letters and digits."))
+    if username and username.lower() in password.lower():
+        raise DomainError(_l("A password must not contain the username."))
+    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
+        raise DomainError(_l("This password is too easy to guess; choose another."))

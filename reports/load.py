@@ -77,8 +77,10 @@ def load_steps(connection, query) -> pd.DataFrame:
         frame = _copy_frame(connection, query, STEP_COLUMNS, STEP_TEXT)
     else:
         frame = load_frame(connection, query, STEP_COLUMNS)
-    for column in TIME_COLUMNS:
-        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+    for column in TIME_COLUMNS:  # in microseconds, as "now" is: whole-second data parses as
+        # seconds, and filling an open step's end with a finer "now" would then fail
+        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601").dt.as_unit(
+            "us")
     frame["paused_minutes"] = frame["paused_minutes"].astype("float64")
     # ordered here rather than in SQL: a stable sort of one column beats the database's sort
     return frame.sort_values("started_at", kind="stable", ignore_index=True)

@@ -24,6 +24,8 @@ from models import (
     LetterStatus,
     Meeting,
     Move,
+    Notice,
+    NoticeKind,
     Outcome,
     RequestKind,
     RequestLetter,
@@ -175,6 +177,14 @@ def make_rka_item(decision=None, at=NOW, **overrides):
                   unit_price=Decimal("150000000.00"))
     values.update(overrides)
     return _save(RkaItem(**values), at=at, by=staff(Role.KASI))
+
+
+def make_notice(recipient=None, letter=None, **overrides):
+    values = dict(recipient=recipient or make_user(Role.KABID), letter=letter or make_letter(),
+                  kind=NoticeKind.DISPOSED, subject="Disposisi untuk Anda",
+                  body="Yth. Pegawai,\nMohon ditelaah.", created_at=NOW)
+    values.update(overrides)
+    return _save(Notice(**values))
 
 
 def make_fault(**overrides):

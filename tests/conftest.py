@@ -8,6 +8,7 @@ import flask_migrate
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+from admin_views.security import limiter
 from app import create_app
 from models import Role, db
 from models.standards import load_sop_standards
@@ -85,6 +86,7 @@ def shared_app(database_url):
 @pytest.fixture
 def app(shared_app):
     app = shared_app
+    limiter.reset()  # the log-in counters start afresh, as after a restart
     with app.app_context():
         load_sop_standards(db.session)
         db.session.commit()
@@ -108,10 +110,20 @@ class Client:
         self.http = app.test_client()
 
     def token(self, path="/auth/login"):
-        page = self.get(path).get_data(as_text=True)
+        # followed: a page that sends the user elsewhere (the log-in page once the session
+        # ended, the password page while it must be changed) has a form there
+        page = self.get(path, follow_redirects=True).get_data(as_text=True)
         return self.TOKEN.search(page).group(1)
 
+    @staticmethod
+    def _end_test_transaction():
+        """Commit the test's own session first: on SQLite a transaction that read before
+        the request wrote could no longer write (its snapshot is stale), and reads after
+        the request see what it saved."""
+        db.session.commit()
+
     def get(self, path, **kw):
+        self._end_test_transaction()
         with self.app.app_context():
             return self.http.get(path, **kw)
 
@@ -120,6 +132,7 @@ class Client:
         if csrf:
             data.setdefault("csrf_token", self.token("/admin/" if self.logged_in else
                                                      "/auth/login"))
+        self._end_test_transaction()
         with self.app.app_context():
             return self.http.post(path, data=data, **kw)
 
@@ -128,6 +141,11 @@ class Client:
     def login(self, username, password=PASSWORD):
         response = self.post("/auth/login", {"username": username, "password": password})
         self.logged_in = response.status_code == 302
+        return response
+
+    def logout(self):
+        response = self.post("/auth/logout")
+        self.logged_in = False
         return response
 
 
@@ -154,3 +172,26 @@ def login_as(app, client, diskominfo):
 
 
 ROLES = list(Role)
+
+
+@pytest.fixture(scope="session")
+def live_server(shared_app):
+    """The shared app served over HTTP on a loopback port, for the browser tests."""
+    from threading import Thread
+
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, shared_app, threaded=True)
+    Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium, driven by Playwright (whose own browser download is not used)."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=os.environ.get(
+            "CHROMIUM", "/usr/bin/chromium"), args=["--no-sandbox"])
+        yield browser
+        browser.close()

@@ -5,7 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
@@ -35,8 +35,12 @@ def test_the_catalog_holds_every_message_in_the_code():
         for _, _, message, _, _ in extract_from_dir(root / folder, method_map,
                                                     keywords={**DEFAULT_KEYWORDS, "_l": None}):
             in_code.add(message[0] if isinstance(message, tuple) else message)
+    for _, message, _, _ in extract_from_file("python", root / "commands.py",
+                                              keywords={**DEFAULT_KEYWORDS, "_l": None}):
+        in_code.add(message[0] if isinstance(message, tuple) else message)
     with open(CATALOGS / "messages.po", "rb") as po:
-        translated = {m.id[0] if isinstance(m.id, tuple) else m.id for m in read_po(po)}
+        translated = {m.id[0] if isinstance(m.id, tuple) else m.id for m in read_po(po)
+                      if m.string}
     assert in_code - translated == set()
 
 

@@ -280,3 +280,17 @@ def test_the_leaders_home_page_shows_this_years_compliance_charts(client, login_
     client.logged_in = False
     login_as(Role.CLERK)
     assert "<svg" not in client.get("/admin/").get_data(as_text=True)
+
+
+def test_open_steps_are_measured_up_to_a_now_finer_than_their_stored_seconds(app):
+    """Times stored to the second parse as seconds; "now" has microseconds: the loader keeps
+    both in one unit, so filling an open step's end with "now" is exact, not an error."""
+    from admin_views.reports import Period, durations_for
+    from reports.load import TIME_COLUMNS
+    make_letter(agency=make_agency(), status=LetterStatus.AT_KABID)
+    db.session.commit()
+    as_of = pd.Timestamp("2025-03-03 02:00:00.123456", tz="UTC")
+    durations = durations_for(Period(date(2025, 1, 1), date(2025, 12, 31)),
+                              staff(Role.SUPERVISOR), as_of)
+    assert all(durations[c].dt.unit == "us" for c in TIME_COLUMNS)
+    assert durations["open"].any() and (durations["clock_minutes"] > 0).all()

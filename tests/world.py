@@ -6,6 +6,7 @@ from datetime import date
 from models import (
     ActingAssignment,
     AgencyKind,
+    AuditEntry,
     LetterStatus,
     LocalHoliday,
     Outcome,
@@ -25,6 +26,7 @@ from .builders import (
     make_fault,
     make_letter,
     make_meeting,
+    make_notice,
     make_rka_item,
     make_user,
     staff,
@@ -37,7 +39,8 @@ ENDPOINTS = {"letter": "letters", "disposition": "dispositions", "meeting": "mee
              "decision": "decisions", "rka_item": "rka", "application": "applications",
              "standard": "standards", "equipment_fault": "faults", "agency": "agencies",
              "user": "users", "step": "steps", "status_change": "history", "acting": "acting",
-             "calendar": "holidays", "sop": "sop_versions"}
+             "calendar": "holidays", "sop": "sop_versions", "audit": "audit",
+             "notice": "notices"}
 
 
 @dataclass
@@ -56,6 +59,11 @@ class World:
     @property
     def letter(self):
         return self.rows["letter"]
+
+    def address_notice_to(self, user):
+        """Make the world's notice `user`'s: a notice is seen by its recipient alone."""
+        self.rows["notice"].recipient = user
+        db.session.commit()
 
     def form(self, resource, row=None):
         """Valid form data to create a `resource` (or, given `row`, to edit it)."""
@@ -87,8 +95,9 @@ class World:
                            active="y"),
             "user": dict(username="pengguna.baru", full_name="Pengguna Baru",
                          position="Staf", role="clerk", agency=w.agency.id, language="id",
-                         active="y", new_password="kata-sandi-baru"),
-            "step": {}, "status_change": {},
+                         active="y", new_password="kata-sandi-baru-7"),
+            "step": {}, "status_change": {}, "audit": {"table_name": "palsu"},
+            "notice": {"subject": "Palsu"},
             "acting": dict(kind="plh", acting_user=w.staff[Role.KASI].id,
                            absent_user=w.staff[Role.KABID].id, first_day="2025-03-01",
                            last_day="2025-03-05"),
@@ -110,7 +119,8 @@ EDITS = {"letter": ("subject", "Perihal diubah"), "disposition": ("note", "Catat
          "agency": ("short_name", "Diubah"), "user": ("full_name", "Nama Diubah"),
          "step": ("pause_reason", "waiting_for_opd"), "status_change": ("move", "accept"),
          "acting": ("last_day", "2025-03-07"), "calendar": ("name", "Libur diubah"),
-         "sop": ("effective", "2027")}
+         "sop": ("effective", "2027"), "audit": ("table_name", "diubah"),
+         "notice": ("subject", "Diubah")}
 
 
 def build_world(owner=None):
@@ -140,8 +150,10 @@ def build_world(owner=None):
                                          first_day=date(2025, 3, 1), last_day=date(2025, 3, 2))),
         "calendar": _save(LocalHoliday(day=date(2025, 1, 9), name="Libur daerah")),
         "sop": SopDocument.current(db.session),
+        "notice": make_notice(recipient=officials[Role.KABID], letter=letters[S.AT_KABID]),
     }
     db.session.commit()
+    world.rows["audit"] = db.session.query(AuditEntry).order_by(AuditEntry.id).first()
     return world
 
 
@@ -157,6 +169,8 @@ def edit_row_form(world, resource):
         data["username"] = row.username
     if resource == "agency":
         data.update(code=row.code, name=row.name, kind=row.kind.value)
+    if type(row).__mapper__.version_id_col is not None:
+        data["edit_version"] = str(row.version)  # the version the edit form was opened at
     name, value = EDITS[resource]
     data[name] = value
     return data

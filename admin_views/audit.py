@@ -1,0 +1,96 @@
+"""The audit trail, browsed and filtered by supervisors; archived records, restored by the
+sysadmin."""
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from models import (
+    Application,
+    Decision,
+    Disposition,
+    EquipmentFault,
+    Meeting,
+    RequestLetter,
+    RkaItem,
+    db,
+)
+
+from .base import ReadOnlyModelView, SecuredModelView, parse_id
+from .permissions import EDIT, VIEW, can
+
+
+def _changes(view, context, model, name):
+    """field: old → new, one per line."""
+    lines = (Markup("<code>{}</code>: {} → {}").format(field, old, new)
+             for field, (old, new) in sorted(model.changed_fields.items()))
+    return Markup("<br>").join(lines)
+
+
+class AuditEntryView(ReadOnlyModelView):
+    resource = "audit"
+    column_list = ("id", "at", "user", "action", "table_name", "row_id", "changes")
+    column_details_list = column_list + ("prev_hash", "hash")
+    column_export_list = column_details_list
+    column_default_sort = ("id", True)
+    column_filters = ("at", "user.full_name", "action", "table_name", "row_id")
+    column_searchable_list = ("table_name", "changes")
+    column_formatters = {"changes": _changes}
+    column_formatters_detail = column_formatters
+    column_labels = {
+        "id": _l("No."), "at": _l("Time"), "user": _l("By"), "user.full_name": _l("By"),
+        "action": _l("Action"), "table_name": _l("Table"), "row_id": _l("Record id"),
+        "changes": _l("Changes (old → new)"), "prev_hash": _l("Previous hash"),
+        "hash": _l("Hash"),
+    }
+
+
+#: Archivable records the sysadmin can bring back: resource -> model.
+ARCHIVABLE = {"letter": RequestLetter, "disposition": Disposition, "meeting": Meeting,
+              "decision": Decision, "rka_item": RkaItem, "application": Application,
+              "equipment_fault": EquipmentFault}
+#: How many archived records each group lists, latest first.
+SHOWN = 100
+
+
+class ArchiveView(BaseView):
+    """Archived records, latest first, each with a restore button."""
+
+    resource = "archive"
+
+    def is_accessible(self):
+        return current_user.is_authenticated and can(current_user.role, VIEW, self.resource)
+
+    def inaccessible_callback(self, name, **kwargs):
+        return SecuredModelView.inaccessible_callback(self, name, **kwargs)
+
+    @expose("/")
+    def index(self):
+        groups = [(resource, self.admin_label(resource), db.session.query(model)
+                   .filter(model.archived_at.is_not(None))
+                   .order_by(model.archived_at.desc()).limit(SHOWN).all())
+                  for resource, model in ARCHIVABLE.items()]
+        return self.render("archive.html", groups=groups,
+                           may_restore=can(current_user.role, EDIT, self.resource))
+
+    def admin_label(self, resource):
+        views = [v for v in self.admin._views if getattr(v, "resource", None) == resource]
+        return views[0].name if views else resource
+
+    @expose("/restore", methods=("POST",))
+    def restore(self):
+        if not can(current_user.role, EDIT, self.resource):
+            abort(403)
+        model = ARCHIVABLE.get(request.form.get("resource", ""))
+        key = parse_id(request.form.get("id"))
+        row = None if model is None or key is None else db.session.query(model).filter(
+            model.id == key, model.archived_at.is_not(None)).one_or_none()
+        if row is None:
+            abort(404)
+        row.restore()
+        db.session.commit()
+        flash(gettext("Restored: %(record)s", record=escape(str(row))), "success")
+        return redirect(url_for(".index"))

@@ -1,0 +1,81 @@
+"""What a typed value must be to reach the database: the checks every generated form field and
+list filter makes, so that hostile input gets a message instead of a database error."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext
+from wtforms import validators
+
+#: Years a date typed into a form may have; anything else is a typing error.
+YEARS = range(1945, 2101)
+#: Integer columns are 32-bit on every backend.
+INTEGERS = range(-(2**31), 2**31)
+#: The longest text a Text column takes from a form: pages of notes, and within MariaDB's
+#: 65,535-byte TEXT even at four bytes a character.
+TEXT_LIMIT = 10_000
+#: The longest search or filter text: longer than any short column, and far inside SQLite's
+#: 50,000-byte limit on a LIKE pattern.
+SEARCH_LIMIT = 500
+#: Characters nobody types: the control characters but tab, newline and carriage return
+#: (PostgreSQL refuses NUL outright).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def check_year(moment) -> None:
+    """Refuse a date or moment whose year is not one of YEARS."""
+    if moment is not None and moment.year not in YEARS:
+        raise validators.ValidationError(gettext(
+            "The year must be between %(first)s and %(last)s.", first=YEARS[0], last=YEARS[-1]))
+
+
+def in_years(form, field):
+    """A date's year is one of YEARS."""
+    check_year(field.data)
+
+
+def plain_text(form, field):
+    """No control characters in a text; checked first, so that no later check (a uniqueness
+    query) sends one to the database."""
+    if field.data and CONTROL.search(field.data):
+        raise validators.StopValidation(gettext("Remove the control characters from the text."))
+
+
+def finite(form, field):
+    """A number, not NaN or infinity (checked before any range, which cannot compare them)."""
+    if isinstance(field.data, Decimal) and not field.data.is_finite():
+        raise validators.StopValidation(gettext("Enter a number."))
+
+
+def at_most_places(scale: int):
+    """No more digits after the decimal point than the column keeps (none silently lost)."""
+    def check(form, field):
+        if isinstance(field.data, Decimal) and field.data.as_tuple().exponent < -scale:
+            raise validators.ValidationError(gettext(
+                "At most %(places)s digits after the decimal point.", places=scale))
+    return check
+
+
+def numeric_range(precision: int, scale: int) -> validators.NumberRange:
+    """The values a NUMERIC(precision, scale) column holds."""
+    largest = Decimal(10) ** (precision - scale) - Decimal(10) ** -scale
+    return validators.NumberRange(-largest, largest)
+
+
+def fits(value) -> bool:
+    """Whether a parsed filter value can reach the database."""
+    if isinstance(value, list | tuple):
+        return all(fits(item) for item in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value in INTEGERS
+    if isinstance(value, date):
+        return value.year in YEARS
+    if isinstance(value, str):
+        return searchable(value)
+    return True
+
+
+def searchable(text: str) -> bool:
+    """Whether a search or filter text can go into a query."""
+    return len(text) <= SEARCH_LIMIT and not CONTROL.search(text)

@@ -1,0 +1,76 @@
+"""Sessions, log-in throttling and security headers: what every request passes through."""
+
+import time
+
+from flask import flash, redirect, request, session, url_for
+from flask_babel import gettext
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, logout_user
+from flask_talisman import Talisman
+
+from models import User, db
+from models.audit import begin_write
+
+limiter = Limiter(get_remote_address, default_limits=[])
+
+#: The panel's Content-Security-Policy: nothing from elsewhere, no inline script without the
+#: page's nonce. Inline style attributes stay allowed: Flask-Admin's widgets set them.
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+#: Pages an account that must change its password may still open.
+OPEN_WHILE_CHANGING = {"auth.password_view", "auth.logout_view", "auth.language_view", "static"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def load_active_user(session_id):
+    """The logged-in user while the account is active and the session is its current one:
+    deactivating an account, logging out or changing the password ends the session."""
+    user_id, _, token = str(session_id).partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.active or token != user.session_token:
+        return None
+    return user
+
+
+def csp_nonce() -> str:
+    return getattr(request, "csp_nonce", "")
+
+
+def _before_request(app):
+    if request.method not in SAFE_METHODS:
+        begin_write(db.session)
+    if not current_user.is_authenticated:
+        return None
+    now, idle = time.time(), app.config["SESSION_IDLE_MINUTES"] * 60
+    if now - session.get("seen", now) > idle:
+        logout_user()
+        session.clear()
+        flash(gettext("Your session ended after %(minutes)s minutes without activity. "
+                      "Please log in again.", minutes=app.config["SESSION_IDLE_MINUTES"]),
+              "info")
+        return redirect(url_for("auth.login_view", next=request.full_path))
+    session["seen"] = now
+    db.session.info["actor_id"] = current_user.id
+    if current_user.must_change_password and request.endpoint not in OPEN_WHILE_CHANGING:
+        flash(gettext("Choose your own password before you continue."), "info")
+        return redirect(url_for("auth.password_view"))
+    return None
+
+
+def init_app(app) -> None:
+    limiter.init_app(app)
+    Talisman(app, force_https=False, content_security_policy=CSP,
+             content_security_policy_nonce_in=["script-src"],
+             session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+             session_cookie_http_only=True, frame_options="DENY",
+             referrer_policy="same-origin")
+    app.before_request(lambda: _before_request(app))

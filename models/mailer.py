@@ -1,0 +1,152 @@
+"""Sending the outbox by SMTP: right after the request that queued the emails, and again by
+`flask notifications send` (cron) for those whose wait is over.
+
+A failure is written on the email's row, which is tried again later, each time waiting longer;
+it never reaches the request, whose record is already saved.
+"""
+
+import smtplib
+import ssl
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+
+from sqlalchemy import func, inspect, select, update
+from sqlalchemy.orm import Session
+
+from .audit import begin_write
+from .db import db
+from .notifications import QUEUED, OutgoingMail
+
+#: The wait after a failed try doubles from the first, up to the longest.
+FIRST_RETRY = timedelta(minutes=5)
+LONGEST_RETRY = timedelta(hours=6)
+#: After this many tries (about four days) an email is left alone; its row keeps the error.
+MAX_ATTEMPTS = 20
+#: Emails sent over one SMTP connection.
+BATCH = 50
+#: Refusals of one email (its address, its size): the connection goes on with the next one.
+REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
+           smtplib.SMTPNotSupportedError, UnicodeError, ValueError)
+
+
+def retry_after(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th try failed."""
+    return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
+
+
+def _due(at: datetime):
+    return (OutgoingMail.sent_at.is_(None), OutgoingMail.next_attempt_at <= at,
+            OutgoingMail.attempts < MAX_ATTEMPTS)
+
+
+def waiting(session) -> int:
+    """Emails not sent yet, due or not."""
+    return session.scalar(select(func.count()).where(OutgoingMail.sent_at.is_(None)))
+
+
+def send_pending(session, config, at: datetime, only: list[int] | None = None) -> tuple[int, int]:
+    """Send up to BATCH due emails (of the ids `only`, when given); returns (sent, failed).
+    With MAIL_SERVER empty, mail is off and every email waits in the outbox. It commits as it
+    goes: pass a session with nothing pending."""
+    if not config.get("MAIL_SERVER"):
+        return 0, 0
+    session.commit()  # the write turn is taken at the start of a transaction
+    begin_write(session)  # the claims below depend on what is read here
+    query = select(OutgoingMail.id, OutgoingMail.attempts).where(*_due(at))
+    if only is not None:
+        query = query.where(OutgoingMail.id.in_(only))
+    candidates = session.execute(query.order_by(OutgoingMail.id).limit(BATCH)).all()
+    claimed = [key for key, attempts in candidates if _claim(session, key, attempts, at)]
+    mails = session.execute(select(OutgoingMail.id, OutgoingMail.to_address, OutgoingMail.subject,
+                                   OutgoingMail.body, OutgoingMail.created_at)
+                            .where(OutgoingMail.id.in_(claimed)).order_by(OutgoingMail.id)).all()
+    session.commit()  # the claims hold before the network is touched
+    if not mails:
+        return 0, 0
+    sent, pending = 0, list(mails)
+    try:
+        with _connect(config) as smtp:
+            while pending:
+                mail = pending[0]
+                try:
+                    smtp.send_message(_message(mail, config))
+                except REFUSED as exc:
+                    _finish(session, mail.id, at, exc)
+                else:
+                    _finish(session, mail.id, at)
+                    sent += 1
+                pending.pop(0)
+    except (OSError, smtplib.SMTPException) as exc:  # no server, or the connection broke
+        for mail in pending:
+            _finish(session, mail.id, at, exc)
+    return sent, len(mails) - sent
+
+
+def _claim(session, key: int, attempts: int, at: datetime) -> bool:
+    """Take one email: count the try and set when the next is due, should this one fail. A
+    second sender (cron while a request sends) then leaves it alone, and an email whose sender
+    died on the way is tried again later, not lost."""
+    taken = session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.id == key, OutgoingMail.attempts == attempts,
+               OutgoingMail.sent_at.is_(None))
+        .values(attempts=attempts + 1, next_attempt_at=at + retry_after(attempts + 1))
+        .execution_options(synchronize_session=False))
+    return taken.rowcount == 1
+
+
+def _finish(session, key: int, at: datetime, error: Exception | None = None) -> None:
+    """Write how the try went, at once: a later failure in the batch cannot undo it."""
+    values = (dict(sent_at=at, last_error=None) if error is None
+              else dict(last_error=f"{type(error).__name__}: {error}"[:500]))
+    session.execute(update(OutgoingMail).where(OutgoingMail.id == key).values(**values)
+                    .execution_options(synchronize_session=False))
+    session.commit()
+
+
+def _connect(config) -> smtplib.SMTP:
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]),
+                        timeout=float(config["MAIL_TIMEOUT"]))
+    try:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def _message(mail, config) -> EmailMessage:
+    sender = config["MAIL_FROM"]
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = mail.to_address
+    message["Subject"] = " ".join(mail.subject.split())  # one line, whatever was typed
+    message["Date"] = format_datetime(mail.created_at)
+    # the same on every try: a receiver can drop a copy sent twice (a sender died after SMTP
+    # took the email and before its row said so)
+    message["Message-ID"] = f"<outbox-{mail.id}.{int(mail.created_at.timestamp())}@{domain}>"
+    message.set_content(mail.body)
+    return message
+
+
+def init_app(app) -> None:
+    """After a request whose transaction queued emails, send those emails."""
+
+    @app.after_request
+    def send_queued(response):
+        queued = db.session.info.pop(QUEUED, None) or []
+        # saved ones only: a rolled-back transaction took its emails with it
+        keys = [inspect(mail).identity[0] for mail in queued if inspect(mail).persistent]
+        if keys:
+            try:
+                # a session of its own: nothing of the request's is committed by the sender
+                with Session(db.engine) as session:
+                    send_pending(session, app.config, datetime.now(UTC), only=keys)
+            except Exception:  # the record is saved; its emails wait for `notifications send`
+                app.logger.exception("Sending queued emails failed; they stay in the outbox")
+        return response
