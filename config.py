@@ -35,6 +35,8 @@ class Config:
     #: shared store (for example redis://host:6379) so the limits hold across all of them.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: The office's address under the heading of printed pages (the kop surat).
+    OFFICE_ADDRESS = os.environ.get("OFFICE_ADDRESS", "")
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     #: Outgoing mail (notices to the OPD and the officials). While MAIL_SERVER is empty, mail
     #: is off and the emails wait in the outbox; MAIL_USE_TLS=1 asks for STARTTLS.

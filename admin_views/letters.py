@@ -20,6 +20,7 @@ from models import (
     Urgency,
     db,
 )
+from models.audit import begin_write
 from models.timeline import Timeline
 from models.workflow import TRANSITIONS
 
@@ -190,7 +191,10 @@ class DispositionView(SecuredModelView):
 
     @expose("/details/")
     def details_view(self):
-        """Opening a disposition addressed to oneself marks it read."""
+        """Opening a disposition addressed to oneself marks it read (a write: it takes the
+        write turn before reading, as every POST does)."""
+        db.session.commit()  # end the read the log-in check began, then take the turn
+        begin_write(db.session)
         record = self.get_one(request.args.get("id"))
         if record is not None and record.to_user_id == current_user.id and not record.read_at:
             record.read_at = now()

@@ -289,3 +289,29 @@ def test_the_date_pickers_speak_the_users_language(chromium, live_server, office
     assert picker.index("Sen") < picker.index("Min")  # the week starts on Monday
     desk.shot("clerk-date-picker")
     desk.close()
+
+
+def test_the_disposition_sheet_of_a_demo_letter_prints_on_one_a5_page(chromium, live_server,
+                                                                       app):
+    import re
+    from datetime import UTC
+
+    from sqlalchemy import func, select
+
+    from models import Disposition
+    from models.demo import DEMO_PASSWORD, seed_demo
+    from models.standards import load_sop_standards
+    load_sop_standards(db.session)
+    seed_demo(db.session, at=datetime.now(UTC))
+    db.session.commit()
+    busiest = db.session.execute(
+        select(Disposition.letter_id, func.count()).group_by(Disposition.letter_id)
+        .order_by(func.count().desc(), Disposition.letter_id)).first()
+    desk = Desk(chromium, live_server)
+    desk.login("kadis", DEMO_PASSWORD)
+    page = desk.open(f"/admin/letters/sheet/?id={busiest[0]}")
+    desk.shot("disposition-sheet")
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    assert b"/MediaBox [0 0 419" in pdf or b"/MediaBox [0 0 420" in pdf  # A5: 148 mm wide
+    desk.close()

@@ -108,6 +108,8 @@ class World:
         }[resource]
         if row is not None and resource == "standard":
             data["minutes"] = "45"
+        if row is not None and resource == "calendar":
+            data["day"] = row.day.isoformat()  # an edit keeps the day; a new one takes another
         return data
 
 
