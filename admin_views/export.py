@@ -37,8 +37,10 @@ def stream_csv(view) -> Response:
 
     def lines():
         yield writer.writerow([csv_encode(title) for _, title in columns])
-        with app.app_context():  # a session that lives as long as the download
-            for row in db.session.scalars(statement):
+        # a session that lives as long as the download; its cursor closes even when the
+        # download is cut short
+        with app.app_context(), db.session.execute(statement) as rows:
+            for row in rows.scalars():
                 yield writer.writerow([csv_encode(view.get_export_value(row, name))
                                        for name, _ in columns])
 

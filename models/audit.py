@@ -205,14 +205,15 @@ def verify(session, batch: int = 5000):
     entry's id and what is wrong with it)."""
     expected_prev, expected_id, count = GENESIS, 1, 0
     query = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=batch)
-    for entry in session.scalars(query):
-        if entry.id != expected_id:
-            return count, (entry.id, _l("entry %(id)s is missing", id=expected_id))
-        if entry.prev_hash != expected_prev:
-            return count, (entry.id, _l("its link to the previous entry does not match"))
-        if entry.computed_hash() != entry.hash:
-            return count, (entry.id, _l("its content was changed after it was written"))
-        expected_prev, expected_id, count = entry.hash, entry.id + 1, count + 1
+    with session.execute(query) as rows:  # closed on an early return: a server-side cursor
+        for entry in rows.scalars():
+            if entry.id != expected_id:
+                return count, (entry.id, _l("entry %(id)s is missing", id=expected_id))
+            if entry.prev_hash != expected_prev:
+                return count, (entry.id, _l("its link to the previous entry does not match"))
+            if entry.computed_hash() != entry.hash:
+                return count, (entry.id, _l("its content was changed after it was written"))
+            expected_prev, expected_id, count = entry.hash, entry.id + 1, count + 1
     head = session.get(AuditHead, 1)
     if head is not None and (head.last_id, head.last_hash) != (count, expected_prev):
         return count, (head.last_id, _l("entries after %(id)s were removed", id=count))

@@ -237,8 +237,11 @@ class Session:
 
 
 @pytest.fixture
-def session_as(app, office, diskominfo):
+def session_as(app, office, diskominfo, monkeypatch):
     """The session of a user of a role (an OPD user of the office's agency), made once."""
+    # a database error that Flask-Admin would swallow into a raw "Failed to create record"
+    # message counts as the server error it is
+    monkeypatch.setitem(app.config, "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION", True)
     sessions = {}
 
     def session(role):
