@@ -35,8 +35,18 @@ class Config:
     #: shared store (for example redis://host:6379) so the limits hold across all of them.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: If that store cannot be reached, count per process meanwhile rather than refuse log-ins.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: How many proxies (load balancers) stand in front of the app and set X-Forwarded-For:
+    #: the log-in limits then count the visitor's address, not the balancer's.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     #: The office's address under the heading of printed pages (the kop surat).
     OFFICE_ADDRESS = os.environ.get("OFFICE_ADDRESS", "")
+    #: Where the home page keeps its drawn charts: each process on its own by default; with
+    #: several app servers, "RedisCache" and CACHE_REDIS_URL share one.
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+    CACHE_DEFAULT_TIMEOUT = 300
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     #: Outgoing mail (notices to the OPD and the officials). While MAIL_SERVER is empty, mail
     #: is off and the emails wait in the outbox; MAIL_USE_TLS=1 asks for STARTTLS.

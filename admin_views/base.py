@@ -9,10 +9,11 @@ from flask_admin.babel import lazy_gettext as admin_text
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.fields import QuerySelectField, QuerySelectMultipleField
 from flask_admin.form import BaseForm
-from flask_babel import Domain, gettext
+from flask_babel import Domain, format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, validators
@@ -54,6 +55,15 @@ class AdminForm(BaseForm):
 MAX_ID = 2**31
 #: List pages go up to here: far past any real list, and an OFFSET every database takes.
 MAX_PAGE = 10**6
+#: A list counts its rows this far past the page shown, not to the end of the table.
+COUNT_AHEAD = 10_000
+
+
+class AtLeast(int):
+    """A row count that stopped counting: shown as "10.020+"."""
+
+    def __str__(self):
+        return f"{format_decimal(int(self))}+"
 
 
 def parse_id(value) -> int | None:
@@ -88,6 +98,8 @@ class SecuredModelView(ModelView):
     can_view_details = True
     can_set_page_size = True
     page_size = 20
+    #: Flask-Admin's count of every matching row is replaced by count_rows() below.
+    simple_list_pager = True
     export_types = ["csv"]
     #: The relationship that records who made a new row (the logged-in user).
     author_field: str | None = None
@@ -126,13 +138,27 @@ class SecuredModelView(ModelView):
     def get_query(self):
         return scope(super().get_query(), self.model, current_user)
 
-    def get_count_query(self):
-        return scope(super().get_count_query(), self.model, current_user)
-
     def get_one(self, id):
         key = parse_id(id)
         return None if key is None else self.get_query().filter(
             self.model.id == key).one_or_none()
+
+    # Lists: one query for the page and one capped count, whatever the table's size.
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
+                 page_size=None):
+        _, query = super().get_list(page, sort_column, sort_desc, search, filters,
+                                    execute=False, page_size=page_size)
+        size = page_size or self.page_size
+        count = self.count_rows(query, (page or 0) * size + size + COUNT_AHEAD)
+        return count, query.all() if execute else query
+
+    def count_rows(self, query, limit: int) -> int:
+        """The rows of a list, counted up to `limit`: at a million rows, counting them all
+        would cost more than the page itself."""
+        rows = query.enable_eagerloads(False).limit(None).offset(None).order_by(None).limit(
+            limit).with_entities(self.model.id).subquery()
+        count = db.session.scalar(select(func.count()).select_from(rows))
+        return AtLeast(count) if count == limit else count
 
     # List parameters: Flask-Admin hands the page number and the search text to the database
     # as typed (a negative or 64-bit OFFSET, a NUL byte, a LIKE pattern SQLite refuses); the
@@ -289,6 +315,13 @@ class SecuredModelView(ModelView):
         if not self.can_edit:
             abort(403)
         return super().ajax_update()
+
+    @expose("/ajax/lookup/")
+    def ajax_lookup(self):
+        """The search-as-you-type dropdowns: for those who fill in this screen's forms."""
+        if not (self.can_create or self.can_edit):
+            abort(403)
+        return super().ajax_lookup()
 
     def _export_csv(self, return_url):
         return stream_csv(self)

@@ -5,9 +5,10 @@ from decimal import Decimal
 from flask import flash
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 from wtforms import validators
 
-from models import AttachmentKind, Decision, EquipmentFault, Outcome, db
+from models import AttachmentKind, Decision, EquipmentFault, RkaItem, db
 from models.budget import MAX_AMOUNT
 from models.meetings import DEFAULT_PLACE, in_pontive_center
 
@@ -15,6 +16,7 @@ from .base import SecuredModelView, now
 from .fields import UploadField
 from .formatting import money_column
 from .letters import attachment_link
+from .lookups import accepted_decision_lookup, letter_lookup
 
 
 class MeetingView(SecuredModelView):
@@ -30,6 +32,7 @@ class MeetingView(SecuredModelView):
     form_columns = ("letter", "scheduled_at", "place", "staff", "agencies", "held_at",
                     "minutes", "minutes_upload", "recommendation")
     form_extra_fields = {"minutes_upload": UploadField(_l("Minutes file (PDF, JPEG or PNG)"))}
+    form_ajax_refs = {"letter": letter_lookup()}
     upload_fields = {"minutes_upload": ("minutes_file", AttachmentKind.MINUTES)}
     form_args = {"place": {"default": DEFAULT_PLACE}}
     def after_model_change(self, form, model, is_created):
@@ -60,6 +63,7 @@ class DecisionView(SecuredModelView):
     column_filters = ("outcome", "decided_at", "budget_year", "notified_at")
     form_columns = ("letter", "outcome", "decided_at", "reason", "reply_number", "reply_date",
                     "notified_at")
+    form_ajax_refs = {"letter": letter_lookup()}
     form_args = {"decided_at": {"default": now}}
     column_labels = {
         "letter": _l("Letter"), "outcome": _l("Decision"), "decided_at": _l("Decided at"),
@@ -80,9 +84,8 @@ class RkaItemView(SecuredModelView):
     column_formatters = {"unit_price": money_column, "total": money_column}
     form_columns = ("decision", "nomenclature_code", "description", "volume", "unit",
                     "unit_price", "funding_source", "status", "planned_at")
+    form_ajax_refs = {"decision": accepted_decision_lookup()}
     form_args = {
-        "decision": {"query_factory": lambda: Decision.query.filter(
-            Decision.outcome == Outcome.ACCEPTED)},
         "planned_at": {"default": now},
         "volume": {"places": 2, "validators": [
             validators.InputRequired(), validators.NumberRange(min=Decimal("0.01"),
@@ -98,3 +101,8 @@ class RkaItemView(SecuredModelView):
         "funding_source": _l("Funding source"), "status": _l("Status"),
         "planned_at": _l("Planned at"),
     }
+
+    def get_query(self):
+        # a decision is shown by its letter: loaded with it, not one query per row
+        return super().get_query().options(joinedload(RkaItem.decision).joinedload(
+            Decision.letter))

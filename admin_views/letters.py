@@ -1,6 +1,6 @@
 """Screens for request letters and their dispositions."""
 
-from flask import abort, flash, request, url_for
+from flask import abort, flash, g, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
@@ -10,6 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from models import (
+    Application,
     AttachmentKind,
     Disposition,
     Instruction,
@@ -17,6 +18,7 @@ from models import (
     Move,
     RequestLetter,
     SecurityClass,
+    StepRecord,
     Urgency,
     db,
 )
@@ -27,6 +29,7 @@ from models.workflow import TRANSITIONS
 from .base import SecuredModelView, now
 from .fields import UploadField
 from .formatting import local_datetime
+from .lookups import ScopedLookup, letter_lookup
 from .permissions import ROW_SCOPED, VIEW, can, scope
 from .workflow import DeadlineFilter
 
@@ -66,6 +69,17 @@ def _nature(letter) -> list:
     return marks or [letter.urgency]
 
 
+def _due_cell(view, context, model, name):
+    """When the letter's running step is due, marked when that has passed."""
+    due = g.get("letter_dues", {}).get(model.id)
+    if due is None:
+        return ""
+    if due >= now():
+        return local_datetime(due)
+    return Markup('{} <span class="badge badge-danger">{}</span>').format(
+        local_datetime(due), gettext("late"))
+
+
 def _history_list(letter):
     return Markup("<ol class='mb-0 pl-3'>{}</ol>").format(Markup("").join(
         Markup("<li>{} · {} · {}</li>").format(local_datetime(change.happened_at), change,
@@ -76,7 +90,7 @@ def _history_list(letter):
 class RequestLetterView(SecuredModelView):
     resource = "letter"
     column_list = ("agenda_number", "agenda_year", "number", "letter_date", "received_at",
-                   "agency", "subject", "request_kind", "urgency", "status")
+                   "agency", "subject", "request_kind", "urgency", "status", "due")
     column_details_list = ("agenda_number", "agenda_year", "number", "letter_date",
                            "received_at", "agency", "subject", "summary", "request_kind",
                            "application_name", "application", "spbe_category",
@@ -91,7 +105,7 @@ class RequestLetterView(SecuredModelView):
     column_filters = (DeadlineFilter(RequestLetter.id, _l("Deadline")), "status",
                       "request_kind", "urgency", "security_class", "spbe_category",
                       "letter_date", "received_at", "agency.name", "agenda_year")
-    column_formatters = {"scan": attachment_link("scan")}
+    column_formatters = {"scan": attachment_link("scan"), "due": _due_cell}
     column_formatters_detail = {"scan": attachment_link("scan"),
                                 "steps": lambda v, c, m, n: _steps_table(m),
                                 "history": lambda v, c, m, n: _history_list(m)}
@@ -99,6 +113,8 @@ class RequestLetterView(SecuredModelView):
                     "request_kind", "application_name", "application", "spbe_category",
                     "security_class", "urgency", "archive_code", "scan_file")
     form_extra_fields = {"scan_file": UploadField(_l("Scanned letter (PDF, JPEG or PNG)"))}
+    form_ajax_refs = {"application": ScopedLookup("application", Application, ["name"],
+                                                  Application.name)}
     upload_fields = {"scan_file": ("scan", AttachmentKind.LETTER_SCAN)}
     form_args = {"received_at": {"default": now}}
     column_labels = {
@@ -112,11 +128,17 @@ class RequestLetterView(SecuredModelView):
         "archive_code": _l("Classification code"), "scan": _l("Scanned letter"),
         "status": _l("Status"), "registered_at": _l("Registered at"),
         "registered_by": _l("Registered by"), "steps": _l("SOP steps"),
-        "history": _l("Status history"),
+        "history": _l("Status history"), "due": _l("Due (running step)"),
     }
 
     #: Filled in by the office, not by an OPD submitting its own request (received: now).
     OFFICE_FIELDS = ("received_at", "archive_code")
+
+    def get_list(self, *args, **kwargs):
+        count, rows = super().get_list(*args, **kwargs)
+        if isinstance(rows, list):  # the page's due times, in one query
+            g.letter_dues = StepRecord.running_due(db.session, [row.id for row in rows])
+        return count, rows
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
@@ -181,6 +203,7 @@ class DispositionView(SecuredModelView):
     column_searchable_list = ("note",)
     column_filters = ("disposed_at", "read_at", "deadline", "to_user.full_name")
     form_columns = ("letter", "to_user", "instructions", "note", "disposed_at", "deadline")
+    form_ajax_refs = {"letter": letter_lookup()}
     form_args = {"disposed_at": {"default": now}}
     column_labels = {
         "letter": _l("Letter"), "from_user": _l("From"), "to_user": _l("Forwarded to"),

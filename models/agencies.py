@@ -32,9 +32,9 @@ class Agency(Versioned, db.Model):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     short_name: Mapped[str] = mapped_column(String(60))
-    kind: Mapped[AgencyKind] = enum_column(AgencyKind)
+    kind: Mapped[AgencyKind] = enum_column(AgencyKind, index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     #: The agency's official mailbox: told of its requests' meetings and decisions.
     email: Mapped[str | None] = mapped_column(String(254))
 

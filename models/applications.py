@@ -33,12 +33,12 @@ class Application(Archivable, db.Model):
 
     name: Mapped[str] = mapped_column(String(150), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
-    spbe_category: Mapped[SpbeCategory] = enum_column(SpbeCategory)
-    platform: Mapped[Platform] = enum_column(Platform, default=Platform.WEB)
+    spbe_category: Mapped[SpbeCategory] = enum_column(SpbeCategory, index=True)
+    platform: Mapped[Platform] = enum_column(Platform, default=Platform.WEB, index=True)
     url: Mapped[str | None] = mapped_column(String(255))
-    year_built: Mapped[int | None] = mapped_column(Integer)
+    year_built: Mapped[int | None] = mapped_column(Integer, index=True)
     status: Mapped[ApplicationStatus] = enum_column(ApplicationStatus,
-                                                    default=ApplicationStatus.ACTIVE)
+                                                    default=ApplicationStatus.ACTIVE, index=True)
     letter_id: Mapped[int | None] = mapped_column(
         ForeignKey("request_letter.id", use_alter=True), index=True)
     rka_item_id: Mapped[int | None] = mapped_column(

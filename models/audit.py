@@ -44,7 +44,7 @@ class AuditEntry(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
-    action: Mapped[AuditAction] = enum_column(AuditAction)
+    action: Mapped[AuditAction] = enum_column(AuditAction, index=True)
     table_name: Mapped[str] = mapped_column(String(50), index=True)
     row_id: Mapped[int | None] = mapped_column(Integer, index=True)
     changes: Mapped[str] = mapped_column(Text)

@@ -51,7 +51,7 @@ class RkaItem(Archivable, db.Model):
     unit_price: Mapped[Decimal] = mapped_column(Numeric(18, 2))
     total: Mapped[Decimal] = mapped_column(Numeric(18, 2))
     funding_source: Mapped[FundingSource] = enum_column(FundingSource,
-                                                        default=FundingSource.DAU)
+                                                        default=FundingSource.DAU, index=True)
     status: Mapped[RkaStatus] = enum_column(RkaStatus, default=RkaStatus.PROPOSED, index=True)
     #: When the item was planned (earlier than its typing when a paper register is transcribed).
     planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

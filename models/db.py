@@ -157,3 +157,9 @@ def render_migration_type(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, CodeList):
         return "sa.String(length=200)"
     return False
+
+
+def in_models(object, name, type_, reflected, compare_to) -> bool:
+    """What the models describe, for Alembic's comparison: PostgreSQL's trigram indexes
+    (named trgm_*) are made by a migration alone."""
+    return not (type_ == "index" and name and name.startswith("trgm_"))

@@ -29,10 +29,10 @@ class Decision(Archivable, db.Model):
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     reason: Mapped[str | None] = mapped_column(Text)
-    budget_year: Mapped[int | None] = mapped_column(Integer)
+    budget_year: Mapped[int | None] = mapped_column(Integer, index=True)
     reply_number: Mapped[str | None] = mapped_column(String(100))
     reply_date: Mapped[date | None] = mapped_column(Date)
-    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     letter: Mapped[RequestLetter] = relationship()
     decided_by: Mapped[User] = relationship()

@@ -41,7 +41,7 @@ class Disposition(Archivable, db.Model):
     instructions: Mapped[list[Instruction]] = mapped_column(CodeList(Instruction), default=list)
     note: Mapped[str | None] = mapped_column(Text)
     disposed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     acting_for_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 

@@ -63,13 +63,13 @@ class RequestLetter(Archivable, db.Model):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
     subject: Mapped[str] = mapped_column(String(255))
     summary: Mapped[str | None] = mapped_column(Text)
-    request_kind: Mapped[RequestKind] = enum_column(RequestKind)
+    request_kind: Mapped[RequestKind] = enum_column(RequestKind, index=True)
     application_name: Mapped[str | None] = mapped_column(String(150))
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
-    spbe_category: Mapped[SpbeCategory] = enum_column(SpbeCategory)
+    spbe_category: Mapped[SpbeCategory] = enum_column(SpbeCategory, index=True)
     security_class: Mapped[SecurityClass] = enum_column(SecurityClass,
-                                                        default=SecurityClass.ORDINARY)
-    urgency: Mapped[Urgency] = enum_column(Urgency, default=Urgency.ORDINARY)
+                                                        default=SecurityClass.ORDINARY, index=True)
+    urgency: Mapped[Urgency] = enum_column(Urgency, default=Urgency.ORDINARY, index=True)
     archive_code: Mapped[str] = mapped_column(String(20), default=DEFAULT_ARCHIVE_CODE)
     scan_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
     status: Mapped[LetterStatus] = enum_column(LetterStatus, default=LetterStatus.REGISTERED,

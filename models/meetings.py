@@ -42,7 +42,7 @@ class Meeting(Archivable, db.Model):
 
     letter_id: Mapped[int] = mapped_column(ForeignKey("request_letter.id"), index=True)
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    place: Mapped[str] = mapped_column(String(150), default=DEFAULT_PLACE)
+    place: Mapped[str] = mapped_column(String(150), default=DEFAULT_PLACE, index=True)
     minutes: Mapped[str | None] = mapped_column(Text)
     minutes_file_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
     recommendation: Mapped[str | None] = mapped_column(Text)

@@ -38,11 +38,11 @@ class Notice(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("request_letter.id"), index=True)
-    kind: Mapped[NoticeKind] = enum_column(NoticeKind)
+    kind: Mapped[NoticeKind] = enum_column(NoticeKind, index=True)
     subject: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     recipient: Mapped[User] = relationship()
     letter: Mapped[RequestLetter] = relationship()

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from enum import nonmember
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Float, ForeignKey, Index, Integer, String
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import LabeledEnum, UTCDateTime, db, enum_column
@@ -42,7 +42,7 @@ class StepRecord(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("request_letter.id"), index=True)
-    number: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer, index=True)
     standard_id: Mapped[int] = mapped_column(ForeignKey("service_standard.id"))
     #: The standard's minutes when the step started: a later change does not touch it.
     standard_minutes: Mapped[int] = mapped_column(Integer)
@@ -127,6 +127,14 @@ class StepRecord(db.Model):
             "finished_late": cls.finished_at > cls.due_at,
             "open": open_,
         }[kind]
+
+    @classmethod
+    def running_due(cls, session, letter_ids) -> dict[int, datetime]:
+        """For each letter, when its running step (not finished, not paused) is due."""
+        return dict(session.execute(
+            select(cls.letter_id, func.min(cls.due_at)).where(
+                cls.letter_id.in_(letter_ids), cls.finished_at.is_(None),
+                cls.paused_since.is_(None)).group_by(cls.letter_id)).all())
 
     def working_minutes_left(self, at: datetime, calendar) -> float:
         """Working minutes until the due time; negative when overdue by that much."""

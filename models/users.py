@@ -46,15 +46,15 @@ class User(UserMixin, Versioned, db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(50), unique=True)
-    full_name: Mapped[str] = mapped_column(String(150))
+    full_name: Mapped[str] = mapped_column(String(150), index=True)
     nip: Mapped[str | None] = mapped_column(String(18), unique=True)
     position: Mapped[str] = mapped_column(String(150))
     #: Where the panel's notices are also emailed; none: in the panel only.
     email: Mapped[str | None] = mapped_column(String(254))
-    role: Mapped[Role] = enum_column(Role)
+    role: Mapped[Role] = enum_column(Role, index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
     language: Mapped[Language] = enum_column(Language, default=Language.ID)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     #: Part of the log-in session: a new one (at log-out or a password change) ends every
     #: session the account had.

@@ -95,11 +95,12 @@ class StatusChange(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("request_letter.id"), index=True)
-    move: Mapped[Move] = enum_column(Move)
+    move: Mapped[Move] = enum_column(Move, index=True)
     from_status: Mapped[LetterStatus] = enum_column(LetterStatus, check_name="from_status")
-    to_status: Mapped[LetterStatus] = enum_column(LetterStatus, check_name="to_status")
+    to_status: Mapped[LetterStatus] = enum_column(LetterStatus, check_name="to_status",
+                                                     index=True)
     happened_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     acting_for_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 

@@ -6,8 +6,9 @@ from pathlib import Path
 from .builders import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
-#: Where the walks leave their screenshots; the README's role guides show them.
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+#: Where the walks leave their screenshots: under .browser/ (not kept in git) unless
+#: SCREENSHOTS names another folder; `make screenshots` renews the README's, in docs/.
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS", ROOT / ".browser" / "screenshots"))
 #: axe-core, the npm package, installed by `make test` (see the Makefile).
 AXE = Path(os.environ.get("AXE_CORE", ROOT / ".browser/node_modules/axe-core/axe.min.js"))
 #: Phone width for the small-screen checks (a common Android phone, in CSS pixels).
@@ -65,6 +66,12 @@ class Desk:
             option = select.locator("option").filter(has_text=label).first
             values.append(option.get_attribute("value"))
         select.select_option(values, force=True)
+
+    def search(self, field, text):
+        """A search-as-you-type dropdown (Select2 over the look-up): type, take the first match."""
+        self.page.locator(f"#s2id_{field} .select2-choice").click()
+        self.page.locator("#select2-drop input.select2-input").press_sequentially(text)
+        self.page.locator("#select2-drop .select2-result-selectable").first.click()
 
     def save(self):
         self.page.get_by_role("button", name="Simpan", exact=True).click()

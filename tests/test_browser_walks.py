@@ -68,7 +68,7 @@ def register(desk, number, subject):
 
 def dispose(desk, letter, to, note):
     desk.open("/admin/dispositions/new/")
-    desk.choose("letter", letter)
+    desk.search("letter", letter)
     desk.choose("to_user", to)
     desk.choose("instructions", "Proses lebih lanjut", "Telaah")
     desk.fill("note", note)
@@ -81,7 +81,7 @@ def meet_and_decide(desk, letter, outcome, **decision):
     """The Kasi schedules the technical meeting in the Pontive Center, records its minutes and
     decides."""
     page = desk.open("/admin/meetings/new/")
-    desk.choose("letter", letter)
+    desk.search("letter", letter)
     desk.fill("scheduled_at", clock())
     assert "Pontive Center" in page.locator("#place").input_value()
     desk.fill("held_at", clock())
@@ -92,7 +92,7 @@ def meet_and_decide(desk, letter, outcome, **decision):
     assert "berhasil" in desk.flashed().lower(), desk.flashed()
     desk.shot("kasi-meetings")
     desk.open("/admin/decisions/new/")
-    desk.choose("letter", letter)
+    desk.search("letter", letter)
     desk.choose("outcome", outcome)
     for field, value in decision.items():
         desk.fill(field, value)
@@ -126,7 +126,7 @@ def test_an_accepted_request_walks_from_registration_to_the_rka(chromium, live_s
     meet_and_decide(desk, number, "Diterima")
     assert _letter(number).status is LetterStatus.ACCEPTED
     desk.open("/admin/rka/new/")
-    desk.choose("decision", number)
+    desk.search("decision", number)
     desk.fill("nomenclature_code", "2.16.03.1.02.0005")
     desk.fill("description", "Pembangunan Aplikasi Antrean Puskesmas")
     desk.fill("volume", "1")

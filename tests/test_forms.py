@@ -112,7 +112,7 @@ def test_rka_items_cannot_hang_from_a_rejected_decision(client, login_as):
     before = db.session.query(RkaItem).count()
     page = client.post("/admin/rka/new/", data)
     assert page.status_code == 200
-    assert "wajib diisi" in page.get_data(as_text=True)  # not among the choices
+    assert "Pilihan tidak valid" in page.get_data(as_text=True)  # not among the choices
     db.session.commit()
     assert db.session.query(RkaItem).count() == before
 

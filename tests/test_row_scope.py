@@ -2,7 +2,7 @@
 
 import pytest
 
-from models import AttachmentKind, Outcome, RequestLetter, Role, db
+from models import Application, AttachmentKind, Outcome, RequestLetter, Role, db
 from models.attachments import Attachment
 
 from .builders import NOW, make_agency, make_application, make_decision, make_letter, make_meeting
@@ -70,7 +70,20 @@ def test_new_letter_form_offers_only_own_agency_and_applications(client, two_age
     form = client.get("/admin/letters/new/").get_data(as_text=True)
     assert "Dinas Milik Sendiri" in form or "Dinas " in form
     assert "Dinas Tetangga" not in form
-    assert "SI THEIRS" not in form and "SI MINE" in form
+    found = client.get("/admin/letters/ajax/lookup/?name=application&query=SI").get_json()
+    assert [name for _, name in found] == ["SI MINE"]
+
+
+def test_an_application_of_another_agency_cannot_be_named_by_its_id(client, two_agencies):
+    mine, other, *_ = two_agencies
+    theirs = db.session.query(Application).filter_by(name="SI THEIRS").one()
+    response = client.post("/admin/letters/new/", {
+        "number": "UP/1", "letter_date": "2025-02-27", "agency": mine.id,
+        "subject": "Peningkatan", "request_kind": "upgrade", "application": theirs.id,
+        "spbe_category": "general", "security_class": "biasa", "urgency": "biasa"})
+    assert response.status_code == 200  # the form again, with the field's message
+    db.session.commit()
+    assert db.session.query(RequestLetter).filter_by(number="UP/1").count() == 0
 
 
 def test_letter_for_another_agency_is_refused_and_nothing_saved(client, two_agencies):
