@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_text
@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, validators
 
@@ -285,7 +285,7 @@ class SecuredModelView(ModelView):
             flash(gettext("This data cannot be archived."), "error")
             return False
         try:
-            model.archive(at=now())
+            model.archive(at=now(), by=current_user._get_current_object())
             db.session.commit()
         except Exception as exc:
             db.session.rollback()
@@ -306,6 +306,13 @@ class SecuredModelView(ModelView):
         if isinstance(exc, IntegrityError):
             flash(gettext("The data clashes with data already saved (for example a duplicate "
                           "number); nothing was saved."), "error")
+            return True
+        if isinstance(exc, SQLAlchemyError) and not current_app.config.get(
+                "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION"):
+            # Flask-Admin would show the error's text, SQL included; the log keeps it
+            current_app.logger.exception("database error on %s", request.path)
+            flash(gettext("The database could not save this; nothing was saved. Try again, "
+                          "and tell the system administrator if it happens again."), "error")
             return True
         return super().handle_view_exception(exc)
 

@@ -48,7 +48,7 @@ class Agency(Versioned, db.Model):
     def agency_scope(cls, agency_id):
         return cls.id == agency_id
 
-    def archive(self, at) -> None:
+    def archive(self, at, by=None) -> None:
         """Agencies are never removed: archiving one deactivates it."""
         self.active = False
 

@@ -110,7 +110,7 @@ class Archivable(Versioned):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
-    def archive(self, at: datetime) -> None:
+    def archive(self, at: datetime, by=None) -> None:
         """Hide the record from every list; it stays in the database."""
         self.archived_at = at
 

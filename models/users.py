@@ -76,8 +76,10 @@ class User(UserMixin, Versioned, db.Model):
     def is_active(self) -> bool:
         return bool(self.active)
 
-    def archive(self, at) -> None:
-        """Accounts are never removed: archiving one deactivates it."""
+    def archive(self, at, by=None) -> None:
+        """Accounts are never removed: archiving one deactivates it (not one's own)."""
+        if by is not None and by.id == self.id:
+            raise DomainError(_l("You cannot deactivate your own account."))
         self.active = False
 
     def get_id(self) -> str:

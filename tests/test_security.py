@@ -212,3 +212,37 @@ def test_the_panels_own_pages_satisfy_its_content_security_policy(client, login_
         assert not HANDLER.search(page), (path, HANDLER.search(page).group(0))
         checked += 1
     assert checked > 40
+
+
+def test_an_unexpected_database_error_shows_a_plain_message_not_the_sql(client, login_as,
+                                                                          monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from models import Agency
+
+    def fail(self, at, by):
+        raise OperationalError("UPDATE agency SET secret_column = 1", {}, Exception("disk full"))
+
+    login_as(Role.SYSADMIN)
+    agency = db.session.query(Agency).first()
+    before = agency.short_name
+    monkeypatch.setattr(Agency, "before_save", fail)
+    form = client.get(f"/admin/agencies/edit/?id={agency.id}").get_data(as_text=True)
+    version = re.search(r'name="edit_version"[^>]*value="(\d+)"', form).group(1)
+    page = client.post(f"/admin/agencies/edit/?id={agency.id}", {
+        "code": agency.code, "name": agency.name, "short_name": "Baru", "kind": agency.kind.value,
+        "active": "y", "edit_version": version})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "tidak ada yang disimpan" in text and "secret_column" not in text
+    db.session.commit()
+    assert db.session.get(Agency, agency.id).short_name == before
+
+
+def test_nobody_deactivates_their_own_account_from_the_list(client, login_as):
+    me = login_as(Role.SYSADMIN)
+    response = client.post("/admin/users/delete/", {"id": me.id}, follow_redirects=True)
+    assert "Anda tidak dapat menonaktifkan akun Anda sendiri" in response.get_data(as_text=True)
+    client.post("/admin/users/action/", {"action": "delete", "rowid": me.id})
+    db.session.commit()
+    assert db.session.get(User, me.id).active
