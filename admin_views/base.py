@@ -9,12 +9,14 @@ from flask_admin.babel import lazy_gettext as admin_text
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.fields import QuerySelectField, QuerySelectMultipleField
 from flask_admin.form import BaseForm
+from flask_admin.model.fields import AjaxSelectField
 from flask_babel import Domain, format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, validators
 
@@ -56,11 +58,11 @@ MAX_ID = 2**31
 #: List pages go up to here: far past any real list, and an OFFSET every database takes.
 MAX_PAGE = 10**6
 #: A list counts its rows this far past the page shown, not to the end of the table.
-COUNT_AHEAD = 10_000
+COUNT_AHEAD = 1_000
 
 
 class AtLeast(int):
-    """A row count that stopped counting: shown as "10.020+"."""
+    """A row count that stopped counting: shown as "1.020+"."""
 
     def __str__(self):
         return f"{format_decimal(int(self))}+"
@@ -150,7 +152,16 @@ class SecuredModelView(ModelView):
                                     execute=False, page_size=page_size)
         size = page_size or self.page_size
         count = self.count_rows(query, (page or 0) * size + size + COUNT_AHEAD)
-        return count, query.all() if execute else query
+        return count, self.page_rows(query) if execute else query
+
+    def page_rows(self, query) -> list:
+        """The page's keys first, sorted and filtered with nothing else read; then just those
+        rows with what their columns show: the database sorts keys, not whole rows."""
+        keys = [key for key, in query.enable_eagerloads(False).with_entities(self.model.id)]
+        rows = self.get_query().options(*(joinedload(j) for j in self._auto_joins)).filter(
+            self.model.id.in_(keys))
+        by_key = {row.id: row for row in rows}
+        return [by_key[key] for key in keys]
 
     def count_rows(self, query, limit: int) -> int:
         """The rows of a list, counted up to `limit`: at a million rows, counting them all
@@ -245,6 +256,9 @@ class SecuredModelView(ModelView):
     def _scope_choices(self, form):
         """Relation dropdowns list only rows the user may see, and start empty, not on row one."""
         for field in form:
+            if isinstance(field, AjaxSelectField):  # its look-up is scoped (lookups.py)
+                field.validators = [*field.validators, known_choice]
+                continue
             factory = getattr(field, "query_factory", None)
             if factory is None:
                 continue

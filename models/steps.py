@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from enum import nonmember
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, func, select
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import LabeledEnum, UTCDateTime, db, enum_column
@@ -130,11 +130,17 @@ class StepRecord(db.Model):
 
     @classmethod
     def running_due(cls, session, letter_ids) -> dict[int, datetime]:
-        """For each letter, when its running step (not finished, not paused) is due."""
-        return dict(session.execute(
-            select(cls.letter_id, func.min(cls.due_at)).where(
-                cls.letter_id.in_(letter_ids), cls.finished_at.is_(None),
-                cls.paused_since.is_(None)).group_by(cls.letter_id)).all())
+        """For each letter, when its running step (not finished, not paused) is due.
+
+        The letters' few steps are read by letter and sifted here: a condition on finished_at
+        in SQL tempts SQLite into the index of all open steps instead."""
+        due = {}
+        for letter_id, due_at, finished_at, paused_since in session.execute(select(
+                cls.letter_id, cls.due_at, cls.finished_at, cls.paused_since).where(
+                cls.letter_id.in_(letter_ids))):
+            if finished_at is None and paused_since is None:
+                due[letter_id] = min(due_at, due.get(letter_id, due_at))
+        return due
 
     def working_minutes_left(self, at: datetime, calendar) -> float:
         """Working minutes until the due time; negative when overdue by that much."""
