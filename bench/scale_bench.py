@@ -1,0 +1,211 @@
+"""Benchmark: the panel's screens at a province's scale, against plain Flask-Admin.
+
+    .venv/bin/python bench/scale_bench.py [--url URL] [--letters 1000000] [--repeat 7]
+                                          [--skip-fill]
+
+Fills the database (bench/fill.py; --skip-fill reuses it), then sends requests through the
+app's own WSGI stack, logged in as the demo supervisor, and times (a) the letter list's first
+page, (b) the same list filtered to overdue letters, (c) a letter's details page, (d) the
+step-durations report for one year; (a) and (b) also against a plain Flask-Admin ModelView of
+the same table (no scoping, no extra columns, only the same Deadline filter), built here.
+Then, each in a fresh subprocess so that its peak RSS is the download's own, it streams
+(e) the letter list's CSV export and (f) the step-durations report CSV over the whole range.
+Figures, not a test: medians and p90 over --repeat runs after one warm-up, SQL statements per
+request (those that go through SQLAlchemy), peak memory.
+"""
+
+import argparse
+import json
+import math
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from flask_admin.contrib.sqla import ModelView
+from sqlalchemy import event, func, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from admin_views.workflow import DeadlineFilter  # noqa: E402
+from app import create_app  # noqa: E402
+from models import LetterStatus, RequestLetter, db  # noqa: E402
+from models.demo import DEMO_PASSWORD  # noqa: E402
+from models.timezone import to_local  # noqa: E402
+
+DEFAULT_URL = "sqlite:////tmp/bench/scale.db"
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+FILTERS = re.compile(r'id="filter-groups-data"[^>]*>(.*?)</div>', re.S)
+ACTIVE = re.compile(r'id="active-filters-data"[^>]*>(.*?)</div>', re.S)
+
+
+class PlainLetterView(ModelView):
+    """The baseline: Flask-Admin's own list of the table, as it comes."""
+
+    column_default_sort = ("received_at", True)
+    column_filters = (DeadlineFilter(RequestLetter.id, "Deadline"),)
+
+
+def make_app(url):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    app.extensions["admin"][0].add_view(PlainLetterView(
+        RequestLetter, db, name="Plain letters", endpoint="plain_letters",
+        url="plain-letters"))
+    return app
+
+
+def log_in(app):
+    """A client logged in through the log-in page as the demo supervisor."""
+    client = app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)
+    response = client.post("/auth/login", data={
+        "username": "pengawas", "password": DEMO_PASSWORD,
+        "csrf_token": TOKEN.search(page).group(1)})
+    assert response.status_code == 302, f"log-in failed: {response.status_code}"
+    return client
+
+
+def overdue_arg(page: str) -> str:
+    """The list's URL argument for the Deadline filter, read from the page's filter form."""
+    for filters in json.loads(FILTERS.search(page).group(1)).values():
+        for flt in filters:
+            if any(option[0] == "overdue" for option in flt.get("options") or ()):
+                return f"flt0_{flt['index']}=overdue"
+    raise LookupError("no Deadline filter on the page")
+
+
+def max_rss_mib() -> float:
+    """This process's peak RSS. Linux's ru_maxrss would carry the parent's peak over to a
+    child (vfork, then exec), so the kernel's high-water mark of our own memory is read."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(client, path: str, repeat: int, statements: list) -> dict:
+    """Median and p90 of `repeat` timed requests after a warm-up; SQL statements of one;
+    the tracemalloc peak of one more."""
+    response = client.get(path)
+    assert response.status_code == 200, f"{path}: {response.status_code}"
+    times = []
+    for _ in range(repeat):
+        statements.clear()
+        began = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200, f"{path}: {response.status_code}"
+    count = len(statements)
+    tracemalloc.start()
+    client.get(path)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return dict(status=response.status_code, median=statistics.median(times),
+                p90=sorted(times)[math.ceil(0.9 * len(times)) - 1], sql=count, peak=peak,
+                body=response.get_data(as_text=True))
+
+
+def download(url: str, path: str) -> None:
+    """In a fresh process: stream `path` chunk by chunk and print its figures as JSON."""
+    app = make_app(url)
+    client = log_in(app)
+    before = max_rss_mib()
+    began = time.perf_counter()
+    response = client.get(path, buffered=False)
+    first, size, lines = None, 0, 0
+    for chunk in response.response:
+        first = first or time.perf_counter()
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+    total = time.perf_counter() - began
+    response.close()
+    print(json.dumps(dict(status=response.status_code, ttfb=(first or time.perf_counter())
+                          - began, total=total, bytes=size, rows=max(lines - 1, 0),
+                          rss_before=before, rss=max_rss_mib())))
+
+
+def run_download(url: str, path: str) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--url", url, "--download", path],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default=DEFAULT_URL)
+    parser.add_argument("--letters", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--skip-fill", action="store_true")
+    parser.add_argument("--download", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.download:
+        return download(args.url, args.download)
+    if not args.skip_fill:  # in a process of its own: its memory is not the screens'
+        subprocess.run([sys.executable, str(Path(__file__).with_name("fill.py")), "--url",
+                        args.url, "--letters", str(args.letters)], check=True)
+
+    app = make_app(args.url)
+    statements = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute",
+                     lambda *a: statements.append(a[2]))
+        letters = db.session.scalar(select(func.count(RequestLetter.id)))
+        first_received = db.session.scalar(select(func.min(RequestLetter.received_at)))
+        detail_id = db.session.scalar(select(func.max(RequestLetter.id)).where(
+            RequestLetter.status == LetterStatus.IN_RKA))
+        dialect = db.engine.dialect.name
+        db.session.remove()
+    today = to_local(datetime.now(UTC)).date()
+    year = today.year - 1
+    start = max(to_local(first_received).date(), today - timedelta(days=3650))
+    client = log_in(app)
+    page = client.get("/admin/letters/").get_data(as_text=True)
+    overdue = overdue_arg(page)
+    plain_overdue = overdue_arg(client.get("/admin/plain-letters/").get_data(as_text=True))
+    screens = [
+        ("(a) letter list, page 1", "/admin/letters/"),
+        ("(a) plain Flask-Admin", "/admin/plain-letters/"),
+        ("(b) list, overdue", f"/admin/letters/?{overdue}"),
+        ("(b) plain Flask-Admin", f"/admin/plain-letters/?{plain_overdue}"),
+        ("(c) letter details", f"/admin/letters/details/?id={detail_id}"),
+        (f"(d) step durations {year}",
+         f"/admin/reports/?report=step-durations&from={year}-01-01&to={year}-12-31"),
+    ]
+    print(f"\n{dialect}: {letters:,} letters, --repeat {args.repeat}")
+    print(f"{'request':36} {'status':>6} {'median ms':>10} {'p90 ms':>9} {'SQL':>4} "
+          f"{'tracemalloc MiB':>16}")
+    results = {}
+    with app.app_context():
+        for name, path in screens:
+            result = results[name] = measure(client, path, args.repeat, statements)
+            print(f"{name:36} {result['status']:>6} {result['median']:>10.1f} "
+                  f"{result['p90']:>9.1f} {result['sql']:>4} {result['peak']:>16.1f}")
+    for key in ("(b) list, overdue", "(b) plain Flask-Admin"):
+        assert json.loads(ACTIVE.search(results[key]["body"]).group(1)), f"{key}: no filter"
+    medians = [result["median"] for result in results.values()]
+    print(f"ratio ours/plain: (a) {medians[0] / medians[1]:.2f}  (b) {medians[2] / medians[3]:.2f}"
+          f"   process peak RSS {max_rss_mib():,.0f} MiB")
+    print(f"\n{'download (fresh process)':36} {'status':>6} {'first byte s':>12} {'total s':>8} "
+          f"{'MB':>7} {'rows':>10} {'peak RSS MiB before/after':>26}")
+    for name, path in (
+            ("(e) letter list CSV", "/admin/letters/export/csv/"),
+            (f"(f) step durations CSV {start.year}-{today.year}",
+             f"/admin/reports/?report=step-durations&from={start}&to={today}&format=csv")):
+        got = run_download(args.url, path)
+        assert got["status"] == 200, f"{path}: {got['status']}"
+        print(f"{name:36} {got['status']:>6} {got['ttfb']:>12.2f} {got['total']:>8.1f} "
+              f"{got['bytes'] / 1e6:>7.1f} {got['rows']:>10,} "
+              f"{got['rss_before']:>15,.0f} / {got['rss']:<8,.0f}"
+              + (f"  ROWS MISSING: expected {letters:,}" if name.startswith("(e)")
+                 and got["rows"] != letters else ""))
+
+
+if __name__ == "__main__":
+    main()
