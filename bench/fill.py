@@ -134,9 +134,9 @@ def plan(rng, n: int, years: int, at: np.datetime64) -> dict:
     received = np.where(running, at - minutes(rng, 1, 10, n) - last,
                         np.minimum(received, latest))
     order = np.argsort(received, kind="stable")
-    plan = {k: v[order] for k, v in off.items()}
-    plan.update(received=received[order], stage=stage[order], state=state[order])
-    return plan
+    planned = {k: v[order] for k, v in off.items()}
+    planned.update(received=received[order], stage=stage[order], state=state[order])
+    return planned
 
 
 def to_db(values: np.ndarray, dialect: str) -> list:
@@ -236,7 +236,6 @@ def demo_context(session) -> dict:
     agenda = dict(session.execute(text(
         "SELECT agenda_year, MAX(agenda_number) FROM request_letter GROUP BY agenda_year")).all())
     return dict(users=users, agencies=agencies, standards=standards, ids=ids, agenda=agenda)
-
 
 
 def bulk_letters(engine, n: int, years: int, at, rng, ctx, echo) -> None:
