@@ -9,7 +9,7 @@ import csv
 
 from flask import Response, current_app, stream_with_context
 from flask_admin._compat import csv_encode
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from werkzeug.utils import secure_filename
 
 from models import db
@@ -39,7 +39,7 @@ def stream_csv(view) -> Response:
     keys = query.enable_eagerloads(False).with_entities(model.id).statement
     related = [getattr(model, name) for name, _ in view._export_columns
                if name in model.__mapper__.relationships]
-    rows = view.get_query().options(*(selectinload(r) for r in related)).statement
+    rows = view.get_query().options(*(joinedload(r) for r in related)).statement
     columns = view._export_columns
     app = current_app._get_current_object()
     writer = csv.writer(_Line())

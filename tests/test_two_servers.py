@@ -102,8 +102,9 @@ class Form(HTMLParser):
         if tag == "form":
             self.forms.append({})
         elif tag == "input" and name and attrs.get("type") not in ("submit", "file"):
-            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
-                self.forms[-1][name] = attrs.get("value", "on")
+            ticked = attrs.get("type") in ("checkbox", "radio")
+            if not ticked or "checked" in attrs:  # a browser sends "on" for a bare checkbox
+                self.forms[-1][name] = attrs.get("value", "on" if ticked else "")
         elif tag == "select":
             self._select = name
         elif tag == "option" and self._select:
