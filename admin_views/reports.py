@@ -1,13 +1,22 @@
-"""Report screens and downloads; the same builder serves the command line."""
+"""Report screens and downloads; the same builder serves the command line.
 
+The reports with a row per step stream their CSV a chunk at a time from a connection of their
+own, and their screens read only the page they show, so a period of a million steps is never
+held in memory. Compliance, XLSX and the yearly reports are built whole.
+"""
+
+from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-from flask import Response, redirect, request, url_for
+from flask import Response, current_app, flash, redirect, request, stream_with_context, url_for
 from flask_admin import BaseView, expose
+from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from models import Agency, FundingSource, Outcome, RequestKind, RkaStatus, Role, User, db
 from models.office_calendar import office_calendar
@@ -15,10 +24,19 @@ from models.timezone import OFFICE_TZ, from_local
 from reports.annual import annual_requests, budget_document, inventory, requests_by_agency
 from reports.charts import bar_chart, line_chart, monthly_compliance
 from reports.durations import GROUPINGS, compliance, overdue_now, step_durations
-from reports.export import to_csv, to_xlsx
-from reports.load import load_applications, load_rka, load_steps, load_year_letters, steps_query
+from reports.export import csv_head, csv_rows, to_csv, to_xlsx
+from reports.load import (
+    in_start_order,
+    iter_steps,
+    load_applications,
+    load_rka,
+    load_steps,
+    load_year_letters,
+    overdue_steps,
+    steps_query,
+)
 
-from .base import now, parse_id
+from .base import AtLeast, now, parse_id
 from .limits import YEARS
 from .permissions import EXPORT, ROW_SCOPED, VIEW, can
 
@@ -75,6 +93,12 @@ TITLES = {"step-durations": _l("Step durations"), "overdue": _l("Overdue now"),
           "budget": _l("Budget document"), "annual": _l("Annual application report")}
 #: Reports of a whole year (the year of --from on the command line).
 YEARLY = ("budget", "annual")
+#: Reports with a row per step: their CSV streams, their screens read one page.
+STEP_REPORTS = ("step-durations", "overdue")
+#: Rows a report's screen shows, and counts; the download has them all.
+PAGE_ROWS, COUNT_LIMIT = 500, 10_000
+#: The most rows of data one Excel sheet holds (1,048,576 rows, less the header).
+XLSX_ROWS = 1_048_575
 
 
 def yearly(name: str, year: int, user) -> dict[str, pd.DataFrame]:
@@ -96,15 +120,28 @@ def yearly(name: str, year: int, user) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def scoped_steps(period: Period, user, agency_id=None, step=None, holder_id=None):
+    """The query of the steps started in `period`, in the user's row scope: an OPD user's
+    own agency, whatever agency was asked for."""
+    if user.role in ROW_SCOPED:
+        agency_id = user.agency_id
+    return steps_query(*period.bounds, agency_id=agency_id, step=step, holder_id=holder_id)
+
+
 def durations_for(period: Period, user, as_of, agency_id=None, step=None,
                   holder_id=None) -> pd.DataFrame:
     """Step durations of the steps started in `period`, in the user's row scope."""
-    if user.role in ROW_SCOPED:
-        agency_id = user.agency_id
     with db.engine.connect() as connection:
-        steps = load_steps(connection, steps_query(*period.bounds, agency_id=agency_id,
-                                                   step=step, holder_id=holder_id))
+        steps = load_steps(connection, scoped_steps(period, user, agency_id, step, holder_id))
     return step_durations(steps, office_calendar(), as_of)
+
+
+def _shown(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The report's display columns, times in office time."""
+    frame = frame[list(COLUMNS[name])].copy()
+    for column in frame.select_dtypes(include=["datetimetz"]).columns:
+        frame[column] = frame[column].dt.tz_convert(OFFICE_TZ)
+    return frame
 
 
 def build(name: str, period: Period, user, as_of, agency_id=None, step=None, by="step",
@@ -124,10 +161,56 @@ def build(name: str, period: Period, user, as_of, agency_id=None, step=None, by=
         frame = overdue_now(durations(period), calendar, as_of)
     else:
         frame = durations(period)
-    frame = frame[list(COLUMNS[name])].copy()
-    for column in frame.select_dtypes(include=["datetimetz"]).columns:
-        frame[column] = frame[column].dt.tz_convert(OFFICE_TZ)
-    return frame
+    return _shown(name, frame)
+
+
+def step_rows(name: str, period: Period, user, as_of, agency_id=None, step=None,
+              holder_id=None):
+    """The ordered query of the steps a step report lists, row-scoped: for "overdue" only the
+    overdue ones."""
+    query = scoped_steps(period, user, agency_id, step, holder_id)
+    return overdue_steps(query, as_of) if name == "overdue" else in_start_order(query)
+
+
+def _step_report(name: str, steps: pd.DataFrame, calendar, as_of) -> pd.DataFrame:
+    """Some rows of a step report as build() shows them: every row stands on its own."""
+    durations = step_durations(steps, calendar, as_of)
+    return _shown(name, overdue_now(durations, calendar, as_of) if name == "overdue"
+                  else durations)
+
+
+def count_rows(query) -> int:
+    """How many rows the query has, counted up to COUNT_LIMIT ("10.000+" past it): an exact
+    count of a million steps would cost seconds."""
+    with db.engine.connect() as connection:
+        count = connection.scalar(select(func.count()).select_from(
+            query.order_by(None).limit(COUNT_LIMIT).subquery()))
+    return AtLeast(count) if count == COUNT_LIMIT else count
+
+
+def first_page(name: str, query, as_of) -> tuple[pd.DataFrame, int]:
+    """The first PAGE_ROWS rows of a step report, as build() shows them, and how many rows it
+    has: what its screen shows, without reading the rest."""
+    with db.engine.connect() as connection:
+        steps = load_steps(connection, query.limit(PAGE_ROWS))
+    return _step_report(name, steps, office_calendar(), as_of), count_rows(query)
+
+
+def step_report_csv(name: str, query, as_of) -> Iterator[bytes]:
+    """The CSV download of a step report, a chunk of rows at a time: the same bytes as
+    download() of build(). The rows are read after the request has ended, on a connection of
+    their own, given back (its cursor closed) when the download ends, cut short or not."""
+    app, calendar = current_app._get_current_object(), office_calendar()
+    head = csv_head([str(label) for label in COLUMNS[name].values()])
+
+    def pieces():
+        yield head  # at once, before any row is read
+        with app.app_context(), db.engine.connect() as connection, closing(
+                iter_steps(connection, query)) as chunks:
+            for steps in chunks:
+                yield csv_rows(coded_labels(_step_report(name, steps, calendar, as_of)))
+
+    return pieces()
 
 
 #: Codes shown by their labels in downloads.
@@ -152,21 +235,50 @@ def compliance_charts(period: Period, user, agency_id=None, step=None) -> list[s
     ]
 
 
-def labelled(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Indonesian headers, and labels instead of codes."""
-    frame = frame.assign(**{column: frame[column].map(
+def coded_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """Labels instead of codes."""
+    return frame.assign(**{column: frame[column].map(
         lambda value, labels=labels: str(labels.get(value, value)) if isinstance(value, str)
         else value)
         for column, labels in VALUE_LABELS.items() if column in frame})
-    return frame.rename(columns={k: str(v) for k, v in COLUMNS[name].items()})
+
+
+def labelled(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Indonesian headers, and labels instead of codes."""
+    return coded_labels(frame).rename(columns={k: str(v) for k, v in COLUMNS[name].items()})
+
+
+def filename(name: str, period: Period, fmt: str) -> str:
+    return f"{name}_{period.first:%Y%m%d}-{period.last:%Y%m%d}.{fmt}"
 
 
 def download(name: str, period: Period, frame: pd.DataFrame, fmt: str) -> tuple[str, bytes]:
     """The file name and content of a report download."""
-    stem = f"{name}_{period.first:%Y%m%d}-{period.last:%Y%m%d}"
     if fmt == "xlsx":
-        return f"{stem}.xlsx", to_xlsx(labelled(name, frame), str(TITLES[name]))
-    return f"{stem}.csv", to_csv(labelled(name, frame))
+        return filename(name, period, fmt), to_xlsx(labelled(name, frame), str(TITLES[name]))
+    return filename(name, period, fmt), to_csv(labelled(name, frame))
+
+
+def attachment(name: str, content) -> Response:
+    """A download: bytes, or pieces of bytes sent as they come."""
+    return Response(content, mimetype="text/csv" if name.endswith(".csv") else XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _refuse(message: str) -> Response:
+    """Back to the screen the download was asked from, saying why it was refused."""
+    flash(message, "error")
+    args = {key: value for key, value in request.args.items() if key != "format"}
+    return redirect(url_for(request.endpoint, **request.view_args, **args))
+
+
+def too_many_for_xlsx(rows: int) -> str | None:
+    """Why a report of `rows` rows cannot be an XLSX file, or None when it can."""
+    if rows <= XLSX_ROWS:
+        return None
+    return gettext("This report has %(count)s rows, more than an Excel sheet holds "
+                   "(%(limit)s). Download it as CSV, or choose a shorter period.",
+                   count=format_decimal(rows), limit=format_decimal(XLSX_ROWS))
 
 
 def _day(text, default: date) -> date:
@@ -205,14 +317,16 @@ class ReportView(BaseView):
                                       for key in ("agency", "step", "holder"))
         by = request.args.get("by", "step")
         by = by if by in GROUPINGS else "step"
-        frame = build(name, period, current_user, pd.Timestamp(now()), agency_id, step, by,
-                      holder_id)
+        as_of = pd.Timestamp(now())
         fmt = request.args.get("format")
         if fmt in ("csv", "xlsx") and can(current_user.role, EXPORT, "report"):
-            filename, content = download(name, period, frame, fmt)
-            mimetype = "text/csv" if fmt == "csv" else XLSX
-            return Response(content, mimetype=mimetype, headers={
-                "Content-Disposition": f'attachment; filename="{filename}"'})
+            return self._download(name, period, as_of, fmt, agency_id, step, by, holder_id)
+        if name in STEP_REPORTS:
+            frame, total = first_page(name, step_rows(
+                name, period, current_user, as_of, agency_id, step, holder_id), as_of)
+        else:
+            frame = build(name, period, current_user, as_of, agency_id, step, by, holder_id)
+            total = len(frame)
         agencies = [] if current_user.role in ROW_SCOPED else db.session.query(Agency).order_by(
             Agency.name).all()
         charts = (compliance_charts(period, current_user, agency_id, step)
@@ -221,12 +335,27 @@ class ReportView(BaseView):
             User.role.in_([Role.KABID, Role.KASI])).order_by(User.full_name).all()
         return self.render("reports.html", name=name, titles=TITLES, yearly=YEARLY,
                            columns=COLUMNS[name],
-                           rows=frame.head(500).to_dict("records"), total=len(frame),
+                           rows=frame.head(PAGE_ROWS).to_dict("records"), total=total,
                            period=period, agencies=agencies, agency_id=agency_id, step=step,
                            by=by, groupings=GROUPINGS, can_export=can(
                                current_user.role, EXPORT, "report"),
                            opd=current_user.role is Role.OPD, charts=charts,
                            officials=officials, holder_id=holder_id)
+
+    def _download(self, name, period, as_of, fmt, agency_id, step, by, holder_id):
+        """A step report's CSV streams; anything else is built whole, an XLSX only when one
+        sheet can hold it."""
+        if name in STEP_REPORTS:
+            query = step_rows(name, period, current_user, as_of, agency_id, step, holder_id)
+            if fmt == "csv":
+                return attachment(filename(name, period, fmt),
+                                  stream_with_context(step_report_csv(name, query, as_of)))
+            if refusal := too_many_for_xlsx(count_rows(query)):  # before reading any row
+                return _refuse(refusal)
+        frame = build(name, period, current_user, as_of, agency_id, step, by, holder_id)
+        if fmt == "xlsx" and (refusal := too_many_for_xlsx(len(frame))):
+            return _refuse(refusal)
+        return attachment(*download(name, period, frame, fmt))
 
     @expose("/<any(budget, annual):kind>/")
     def yearly_view(self, kind):
@@ -239,9 +368,9 @@ class ReportView(BaseView):
         if fmt in ("csv", "xlsx") and can(current_user.role, EXPORT, "report"):
             period = Period(date(year, 1, 1), date(year, 12, 31))
             frame = build(kind, period, current_user, pd.Timestamp(now()))
-            filename, content = download(kind, period, frame, fmt)
-            return Response(content, mimetype="text/csv" if fmt == "csv" else XLSX, headers={
-                "Content-Disposition": f'attachment; filename="{filename}"'})
+            if fmt == "xlsx" and (refusal := too_many_for_xlsx(len(frame))):
+                return _refuse(refusal)
+            return attachment(*download(kind, period, frame, fmt))
         kadis = db.session.query(User).filter_by(role=Role.KADIS, active=True).first()
         return self.render(f"report_{kind}.html", year=year, tables=yearly(
             kind, year, current_user), columns=COLUMNS, title=TITLES[kind], signer=kadis,

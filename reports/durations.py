@@ -10,6 +10,7 @@ def step_durations(steps: pd.DataFrame, calendar, as_of: pd.Timestamp) -> pd.Dat
     """One row per letter and step: clock, working, paused and net minutes against the standard.
 
     An open step is measured up to `as_of`; a step paused now counts its pause up to `as_of`.
+    Each row is computed from itself alone, so the steps may come a chunk at a time.
     """
     out = steps.copy(deep=False)  # new columns only: the input frame stays as it was
     end = out["finished_at"].fillna(as_of)
@@ -26,12 +27,14 @@ def step_durations(steps: pd.DataFrame, calendar, as_of: pd.Timestamp) -> pd.Dat
 
 
 def overdue_now(durations: pd.DataFrame, calendar, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Open, running steps past their due time, how far past in working minutes, oldest first."""
+    """Open, running steps past their due time, how far past in working minutes, oldest first
+    (steps due at the same time keep their order). Row-wise too: load.overdue_steps selects
+    and orders the same steps in SQL."""
     late = durations[durations["open"] & durations["paused_since"].isna()
                      & (durations["due_at"] < as_of)].copy()
     late["minutes_past_due"] = calendar.working_minutes_many(
         late["due_at"], pd.Series(as_of, index=late.index))
-    return late.sort_values("due_at")
+    return late.sort_values("due_at", kind="stable")
 
 
 #: How compliance can be grouped, and the column (or derived key) each grouping uses.

@@ -1,20 +1,22 @@
 """Reports against the standard: pure computation checked against a per-row reference,
 downloads that open cleanly, the command line, and the row scope."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from sqlalchemy import text
 
 from models import LetterStatus, Role, db
 from models.calendar import RAMADAN_WEEK, SpecialPeriod, WorkCalendar, national_holidays
+from models.steps import PauseReason
 from reports.durations import compliance, overdue_now, step_durations
 from reports.export import to_csv, to_xlsx
 
-from .builders import make_agency, make_letter, staff
+from .builders import RECEIVED, make_agency, make_letter, staff
 
 CALENDAR = WorkCalendar(holidays=national_holidays([2024, 2025]), special=(
     SpecialPeriod(date(2025, 3, 1), date(2025, 3, 30), RAMADAN_WEEK, "Ramadan"),))
@@ -102,6 +104,23 @@ def test_downloads_neutralize_formulas_and_keep_real_cells():
     assert sheet["A2"].value == "'=HYPERLINK(\"http://x\")"
     assert isinstance(sheet["B2"].value, float)
     assert sheet["C2"].value == datetime(2025, 1, 2, 8, 0)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Pontianak", "Europe/Berlin",
+                                  "America/St_Johns"])
+def test_csv_times_are_written_as_strftime_writes_them(zone):
+    """Written in bulk (strftime per value was most of a big download's time), the same text:
+    offsets with minutes or seconds (local mean time before 1920), summer time, before 1970,
+    fractions of a second cut off, missing times left empty."""
+    from reports.export import TIME_FORMAT, iso_times
+    rng = np.random.default_rng(3)
+    moments = pd.Series(pd.to_datetime(rng.integers(
+        pd.Timestamp("1890-01-01").value, pd.Timestamp("2040-01-01").value, 5000), utc=True))
+    moments = moments.dt.as_unit("us").dt.tz_convert(zone)
+    moments[rng.random(len(moments)) < 0.1] = pd.NaT
+    written, expected = iso_times(moments), moments.dt.strftime(TIME_FORMAT)
+    assert written.isna().equals(expected.isna())
+    assert (written.dropna() == expected.dropna()).all()
 
 
 @pytest.fixture
@@ -294,3 +313,160 @@ def test_open_steps_are_measured_up_to_a_now_finer_than_their_stored_seconds(app
                               staff(Role.SUPERVISOR), as_of)
     assert all(durations[c].dt.unit == "us" for c in TIME_COLUMNS)
     assert durations["open"].any() and (durations["clock_minutes"] > 0).all()
+
+
+# Streamed downloads and one-page screens of the step reports
+
+STREAM_AS_OF = datetime(2025, 6, 2, 3, 0, tzinfo=UTC)
+YEAR_2025 = "&from=2025-01-01&to=2025-12-31"
+
+
+@pytest.fixture
+def step_letters(app, monkeypatch):
+    """Letters of two agencies at several points of the SOP: finished, open, overdue, paused
+    and held-by-nobody steps, starts that tie, a letter number a spreadsheet would run; and a
+    fixed "now" for the screens."""
+    from admin_views import reports
+    monkeypatch.setattr(reports, "now", lambda: STREAM_AS_OF)
+    mine, other = make_agency(code="MINE"), make_agency(code="OTHER")
+    statuses = [LetterStatus.IN_RKA, LetterStatus.AT_KABID, LetterStatus.AT_KASI,
+                LetterStatus.IN_ANALYSIS, LetterStatus.AT_KADIS, LetterStatus.IN_RKA,
+                LetterStatus.AT_KASI]
+    letters = [make_letter(agency=(mine, other)[i % 2], status=status,
+                           letter_date=date(2025, 2, 10),
+                           received_at=RECEIVED - timedelta(days=3 * (i // 2)))
+               for i, status in enumerate(statuses)]
+    letters[2].number = "=HYPERLINK(\"http://x\")"
+    open_step = next(s for s in letters[1].steps if s.finished_at is None)
+    open_step.pause(open_step.started_at + timedelta(hours=1), PauseReason.OTHER)
+    next(s for s in letters[0].steps if s.finished_at is not None).holder = None
+    db.session.commit()
+    return mine, other
+
+
+def _whole(name, user, **filters):
+    """The download as it was built before it streamed: the whole report in memory."""
+    from admin_views.reports import Period, build, download
+    period = Period(date(2025, 1, 1), date(2025, 12, 31))
+    frame = build(name, period, user, pd.Timestamp(STREAM_AS_OF), **filters)
+    return frame, download(name, period, frame, "csv")[1]
+
+
+@pytest.mark.parametrize("name", ["step-durations", "overdue"])
+def test_a_streamed_download_is_byte_for_byte_the_whole_report(client, login_as, step_letters,
+                                                               monkeypatch, name):
+    monkeypatch.setattr("reports.load.CHUNK_ROWS", 3)
+    user = login_as(Role.SUPERVISOR)
+    response = client.get(f"/admin/reports/?report={name}{YEAR_2025}&format=csv",
+                          buffered=False)
+    pieces = list(response.response)
+    response.close()
+    frame, whole = _whole(name, user)
+    assert b"".join(pieces) == whole
+    assert response.headers["Content-Disposition"].endswith(
+        f'filename="{name}_20250101-20251231.csv"')
+    assert len(pieces) == 1 + -(-len(frame) // 3)  # the header, then a piece per chunk
+    text = whole.decode("utf-8")
+    assert text.startswith("\ufeffNo. Agenda,") and text.count("\ufeff") == 1
+    assert text.count("No. Agenda") == 1
+    if name == "step-durations":
+        assert len(frame) == 13 and "'=HYPERLINK" in text and "+0700" in text
+        assert frame["finished_at"].isna().any() and frame["holder"].fillna("").eq("").any()
+        # a letter's steps run across a chunk's end
+        agendas = frame["agenda_number"].tolist()
+        assert any(agendas[i - 1] == agendas[i] for i in range(3, len(agendas), 3))
+    else:  # running steps past due, a tie of due times among them; not the paused one
+        assert len(frame) == 3 and frame["due_at"].duplicated().any()
+
+
+def test_a_streamed_download_keeps_an_opd_users_row_scope(app, step_letters):
+    from admin_views.reports import Period, step_report_csv, step_rows
+    mine, other = step_letters
+    opd = staff(Role.OPD)
+    opd.agency = mine
+    db.session.commit()
+    period = Period(date(2025, 1, 1), date(2025, 12, 31))
+    as_of = pd.Timestamp(STREAM_AS_OF)
+    for name in ("step-durations", "overdue"):
+        with app.test_request_context():
+            query = step_rows(name, period, opd, as_of, agency_id=other.id)
+            streamed = b"".join(step_report_csv(name, query, as_of))
+        frame, whole = _whole(name, opd, agency_id=other.id)
+        assert streamed == whole and len(frame)
+        assert b",MINE," in streamed and b"OTHER" not in streamed
+
+
+def _transactions_open():
+    """Other sessions of this PostgreSQL database inside a transaction (a COPY being read
+    holds one, and its locks); None elsewhere."""
+    if db.engine.dialect.name != "postgresql":
+        return None
+    with db.engine.connect() as connection:
+        return connection.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND state <> 'idle'"))
+
+
+def test_a_download_cut_short_gives_its_connection_back(client, login_as, step_letters,
+                                                        monkeypatch):
+    monkeypatch.setattr("reports.load.CHUNK_ROWS", 2)
+    user = login_as(Role.SUPERVISOR)
+    url = f"/admin/reports/?report=step-durations{YEAR_2025}&format=csv"
+    pool, before = db.engine.pool, db.engine.pool.checkedout()
+    response = client.get(url, buffered=False)
+    try:
+        pieces = iter(response.response)
+        assert next(pieces).startswith(b"\xef\xbb\xbf") and next(pieces)  # header, a chunk
+        reading = pool.checkedout(), _transactions_open()
+    finally:
+        response.close()  # the browser went away
+    assert reading[0] > before and reading[1] != 0  # the download's connection, mid-read
+    assert pool.checkedout() == before and _transactions_open() in (None, 0)
+    user.full_name = "Pegawai Berikutnya"  # a write, then the next download, both whole
+    db.session.commit()
+    assert client.get(url).data == _whole("step-durations", user)[1]
+
+
+@pytest.mark.parametrize("name", ["step-durations", "overdue"])
+def test_a_step_report_screen_reads_only_the_page_it_shows(client, login_as, step_letters,
+                                                           monkeypatch, name):
+    from admin_views import reports
+    monkeypatch.setattr(reports, "PAGE_ROWS", 2)
+    user = login_as(Role.SUPERVISOR)
+    frame, _ = _whole(name, user)
+    query = reports.step_rows(name, reports.Period(date(2025, 1, 1), date(2025, 12, 31)),
+                              user, pd.Timestamp(STREAM_AS_OF))
+    page, total = reports.first_page(name, query, pd.Timestamp(STREAM_AS_OF))
+    pd.testing.assert_frame_equal(page.reset_index(drop=True),
+                                  frame.head(2).reset_index(drop=True))
+    assert total == len(frame) > 2
+    html = client.get(f"/admin/reports/?report={name}{YEAR_2025}").get_data(as_text=True)
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert body.count("<tr>") == 2 and f"{len(frame)} baris" in html
+    monkeypatch.setattr(reports, "COUNT_LIMIT", 2)  # a long report counts only so far
+    html = client.get(f"/admin/reports/?report={name}{YEAR_2025}").get_data(as_text=True)
+    assert "2+ baris" in html
+
+
+def test_an_xlsx_larger_than_a_sheet_is_refused_with_a_reason(client, login_as, step_letters,
+                                                              monkeypatch):
+    from admin_views import reports
+    login_as(Role.SUPERVISOR)
+    url = f"/admin/reports/?report=step-durations{YEAR_2025}&format=xlsx"
+    monkeypatch.setattr(reports, "XLSX_ROWS", 13)
+    assert client.get(url).mimetype == reports.XLSX  # exactly full
+    monkeypatch.setattr(reports, "XLSX_ROWS", 12)
+    refused = client.get(url)
+    assert refused.status_code == 302 and "format" not in refused.location
+    page = client.get(refused.location).get_data(as_text=True)
+    assert "13 baris" in page and "lembar Excel" in page and "CSV" in page
+
+
+def test_a_yearly_xlsx_larger_than_a_sheet_is_refused_too(client, login_as, budgeted_year,
+                                                          monkeypatch):
+    from admin_views import reports
+    monkeypatch.setattr(reports, "XLSX_ROWS", 2)
+    login_as(Role.SUPERVISOR)
+    refused = client.get("/admin/reports/annual/?year=2025&format=xlsx")
+    assert refused.status_code == 302 and "year=2025" in refused.location
+    assert "lembar Excel" in client.get(refused.location).get_data(as_text=True)
