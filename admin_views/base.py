@@ -145,7 +145,8 @@ class SecuredModelView(ModelView):
         return None if key is None else self.get_query().filter(
             self.model.id == key).one_or_none()
 
-    # Lists: one query for the page and one capped count, whatever the table's size.
+    # Lists: the page's keys, its rows and a capped count: the same few queries whatever
+    # the table's size.
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
                  page_size=None):
         _, query = super().get_list(page, sort_column, sort_desc, search, filters,
@@ -161,7 +162,7 @@ class SecuredModelView(ModelView):
         rows = self.get_query().options(*(joinedload(j) for j in self._auto_joins)).filter(
             self.model.id.in_(keys))
         by_key = {row.id: row for row in rows}
-        return [by_key[key] for key in keys]
+        return [by_key[key] for key in keys if key in by_key]  # not one archived meanwhile
 
     def count_rows(self, query, limit: int) -> int:
         """The rows of a list, counted up to `limit`: at a million rows, counting them all
