@@ -45,12 +45,16 @@ def test_behind_a_load_balancer_the_limit_counts_each_visitors_address(database_
     visitor, neighbour = Client(balanced), Client(balanced)
     visitor.http.environ_base["HTTP_X_FORWARDED_FOR"] = "10.1.1.7"
     neighbour.http.environ_base["HTTP_X_FORWARDED_FOR"] = "10.1.1.8"
-    for n in range(20):
-        assert visitor.login(f"tebakan{n}", "salah-sandi-1").status_code == 200
-    user = make_user(Role.CLERK)
-    db.session.commit()
-    assert visitor.login(user.username).status_code == 429
-    assert neighbour.login(user.username).status_code == 302  # the balancer itself is not paused
+    try:
+        for n in range(20):
+            assert visitor.login(f"tebakan{n}", "salah-sandi-1").status_code == 200
+        user = make_user(Role.CLERK)
+        db.session.commit()
+        assert visitor.login(user.username).status_code == 429
+        assert neighbour.login(user.username).status_code == 302  # not the balancer paused
+    finally:
+        with balanced.app_context():  # this app's own connections
+            db.engine.dispose()
 
 
 def test_a_successful_log_in_does_not_count_against_the_limit(client, app):
