@@ -68,6 +68,13 @@ class AtLeast(int):
         return f"{format_decimal(int(self))}+"
 
 
+def capped_count(query, limit: int) -> int:
+    """How many rows a query has, counted up to `limit` (an AtLeast when it stops there): at a
+    million rows, counting them all would cost more than the page that shows them."""
+    count = db.session.scalar(select(func.count()).select_from(query.limit(limit).subquery()))
+    return AtLeast(count) if count == limit else count
+
+
 def parse_id(value) -> int | None:
     """A primary key from a request, or None for anything that cannot be one."""
     try:
@@ -100,7 +107,7 @@ class SecuredModelView(ModelView):
     can_view_details = True
     can_set_page_size = True
     page_size = 20
-    #: Flask-Admin's count of every matching row is replaced by count_rows() below.
+    #: Flask-Admin's count of every matching row gives way to capped_count() in get_list.
     simple_list_pager = True
     export_types = ["csv"]
     #: The relationship that records who made a new row (the logged-in user).
@@ -152,7 +159,9 @@ class SecuredModelView(ModelView):
         _, query = super().get_list(page, sort_column, sort_desc, search, filters,
                                     execute=False, page_size=page_size)
         size = page_size or self.page_size
-        count = self.count_rows(query, (page or 0) * size + size + COUNT_AHEAD)
+        keys = query.enable_eagerloads(False).limit(None).offset(None).order_by(None)
+        count = capped_count(keys.with_entities(self.model.id),
+                             (page or 0) * size + size + COUNT_AHEAD)
         return count, self.page_rows(query) if execute else query
 
     def page_rows(self, query) -> list:
@@ -163,14 +172,6 @@ class SecuredModelView(ModelView):
             self.model.id.in_(keys))
         by_key = {row.id: row for row in rows}
         return [by_key[key] for key in keys if key in by_key]  # not one archived meanwhile
-
-    def count_rows(self, query, limit: int) -> int:
-        """The rows of a list, counted up to `limit`: at a million rows, counting them all
-        would cost more than the page itself."""
-        rows = query.enable_eagerloads(False).limit(None).offset(None).order_by(None).limit(
-            limit).with_entities(self.model.id).subquery()
-        count = db.session.scalar(select(func.count()).select_from(rows))
-        return AtLeast(count) if count == limit else count
 
     # List parameters: Flask-Admin hands the page number and the search text to the database
     # as typed (a negative or 64-bit OFFSET, a NUL byte, a LIKE pattern SQLite refuses); the

@@ -16,7 +16,6 @@ from flask_admin import BaseView, expose
 from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from models import Agency, FundingSource, Outcome, RequestKind, RkaStatus, Role, User, db
 from models.office_calendar import office_calendar
@@ -36,7 +35,7 @@ from reports.load import (
     steps_query,
 )
 
-from .base import AtLeast, now, parse_id
+from .base import AtLeast, capped_count, now, parse_id
 from .limits import YEARS
 from .permissions import EXPORT, ROW_SCOPED, VIEW, can
 
@@ -179,22 +178,14 @@ def _step_report(name: str, steps: pd.DataFrame, calendar, as_of) -> pd.DataFram
                   else durations)
 
 
-def count_rows(query) -> int:
-    """How many rows the query has, counted up to COUNT_LIMIT ("10.000+" past it): an exact
-    count of a million steps would cost seconds. Counted in the query's own order, so the
-    database walks the index of that order and stops, rather than join whole tables."""
-    with db.engine.connect() as connection:
-        count = connection.scalar(select(func.count()).select_from(
-            query.limit(COUNT_LIMIT).subquery()))
-    return AtLeast(count) if count == COUNT_LIMIT else count
-
-
 def first_page(name: str, query, as_of) -> tuple[pd.DataFrame, int]:
     """The first PAGE_ROWS rows of a step report, as build() shows them, and how many rows it
-    has: what its screen shows, without reading the rest."""
+    has, up to COUNT_LIMIT: what its screen shows, without reading the rest. Counted in the
+    query's own order, so the database walks the index of that order and stops rather than
+    join whole tables."""
     with db.engine.connect() as connection:
         steps = load_steps(connection, query.limit(PAGE_ROWS))
-    return _step_report(name, steps, office_calendar(), as_of), count_rows(query)
+    return _step_report(name, steps, office_calendar(), as_of), capped_count(query, COUNT_LIMIT)
 
 
 def step_report_csv(name: str, query, as_of) -> Iterator[bytes]:
@@ -279,7 +270,8 @@ def too_many_for_xlsx(rows: int) -> str | None:
         return None
     return gettext("This report has %(count)s rows, more than an Excel sheet holds "
                    "(%(limit)s). Download it as CSV, or choose a shorter period.",
-                   count=format_decimal(rows), limit=format_decimal(XLSX_ROWS))
+                   count=str(rows) if isinstance(rows, AtLeast) else format_decimal(rows),
+                   limit=format_decimal(XLSX_ROWS))
 
 
 def _day(text, default: date) -> date:
@@ -351,7 +343,8 @@ class ReportView(BaseView):
             if fmt == "csv":
                 return attachment(filename(name, period, fmt),
                                   stream_with_context(step_report_csv(name, query, as_of)))
-            if refusal := too_many_for_xlsx(count_rows(query)):  # before reading any row
+            # counted before any row is read, one past what a sheet holds
+            if refusal := too_many_for_xlsx(capped_count(query, XLSX_ROWS + 1)):
                 return _refuse(refusal)
         frame = build(name, period, current_user, as_of, agency_id, step, by, holder_id)
         if fmt == "xlsx" and (refusal := too_many_for_xlsx(len(frame))):
