@@ -15,6 +15,7 @@ from admin_views.reports import COLUMNS, Period, build, download
 from models import Agency, DomainError, Language, Role, User, audit, db, mailer
 from models.backup import backup, restore
 from models.office_calendar import office_calendar
+from models.recording import save
 from models.register import import_register
 from models.standards import load_sop_standards
 from models.timezone import from_local
@@ -164,10 +165,10 @@ def register_commands(app) -> None:
                     active=True)
         try:
             user.set_password(password)
-            user.before_save(at=datetime.now(UTC), by=None)
+            save(db.session, user, at=datetime.now(UTC), by=None)
         except DomainError as exc:
+            db.session.rollback()
             raise click.ClickException(str(exc)) from None
-        db.session.add(user)
         db.session.commit()
         click.echo(f"created {username} ({role})")
 
@@ -175,8 +176,9 @@ def register_commands(app) -> None:
     def seed_demo_command():
         """Load the SOP's standards and the demo data (agencies, staff, a year of requests)."""
         from models.demo import DEMO_PASSWORD, seed_demo
-        load_sop_standards(db.session)
-        users = seed_demo(db.session, at=datetime.now(UTC))
+        at = datetime.now(UTC)
+        load_sop_standards(db.session, at=at)
+        users = seed_demo(db.session, at=at)
         db.session.commit()
         click.echo(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
         for user in users:

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from models import Attachment, Meeting, RequestLetter, db
 
-from .base import parse_id
+from .paging import parse_id
 from .permissions import VIEW, can, scope
 
 bp = Blueprint("attachments", __name__)

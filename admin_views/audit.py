@@ -19,7 +19,8 @@ from models import (
     db,
 )
 
-from .base import ReadOnlyModelView, SecuredModelView, parse_id
+from .base import ReadOnlyModelView, SecuredModelView
+from .paging import parse_id
 from .permissions import EDIT, VIEW, can
 
 

@@ -7,81 +7,24 @@ from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_text
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.contrib.sqla.fields import QuerySelectField, QuerySelectMultipleField
-from flask_admin.form import BaseForm
-from flask_admin.model.fields import AjaxSelectField
-from flask_babel import Domain, format_decimal, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import HiddenField, validators
 
-from models import Attachment, AuditEntry, DomainError, db
-from models.announcements import announce
-from models.errors import AgencyScopeViolation
+from models import Attachment, DomainError, db
+from models.audit import stamp
+from models.recording import save
 from reports.export import neutralize_formula
 
 from .export import stream_csv
-from .fields import FilterConverter, ModelConverter, known_choice
-from .formatting import EXPORT_FORMATTERS, TYPE_FORMATTERS, local_datetime
-from .limits import searchable
-from .permissions import ARCHIVE, CREATE, EDIT, EXPORT, VIEW, can, may_own, scope
-
-#: WTForms' own messages, from the project's catalog (WTForms ships no Indonesian one).
-wtforms_domain = Domain(domain="wtforms")
-
-
-class _Translations:
-    """Raw catalog look-ups: WTForms fills the %(placeholders)s itself."""
-
-    def gettext(self, string):
-        return wtforms_domain.get_translations().ugettext(string)
-
-    def ngettext(self, singular, plural, n):
-        return wtforms_domain.get_translations().ungettext(singular, plural, n)
-
-
-class AdminForm(BaseForm):
-    """Every generated form: Flask-WTF's CSRF token and messages in the user's language."""
-
-    class Meta(FlaskForm.Meta):
-        def get_translations(self, form):
-            return _Translations()
-
-
-#: Primary keys are 32-bit integers on every backend.
-MAX_ID = 2**31
-#: List pages go up to here: far past any real list, and an OFFSET every database takes.
-MAX_PAGE = 10**6
-#: A list counts its rows this far past the page shown, not to the end of the table.
-COUNT_AHEAD = 1_000
-
-
-class AtLeast(int):
-    """A row count that stopped counting: shown as "1.020+"."""
-
-    def __str__(self):
-        return f"{format_decimal(int(self))}+"
-
-
-def capped_count(query, limit: int) -> int:
-    """How many rows a query has, counted up to `limit` (an AtLeast when it stops there): at a
-    million rows, counting them all would cost more than the page that shows them."""
-    count = db.session.scalar(select(func.count()).select_from(query.limit(limit).subquery()))
-    return AtLeast(count) if count == limit else count
-
-
-def parse_id(value) -> int | None:
-    """A primary key from a request, or None for anything that cannot be one."""
-    try:
-        key = int(value)
-    except (TypeError, ValueError):
-        return None
-    return key if 0 < key < MAX_ID else None
+from .fields import FilterConverter, ModelConverter
+from .formatting import EXPORT_FORMATTERS, TYPE_FORMATTERS
+from .forms import AdminForm, scope_choices
+from .paging import CappedLists, parse_id
+from .permissions import ARCHIVE, CREATE, EDIT, EXPORT, VIEW, can, scope
+from .versions import VersionedForms
 
 
 def now() -> datetime:
@@ -89,7 +32,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-class SecuredModelView(ModelView):
+class SecuredModelView(CappedLists, VersionedForms, ModelView):
     """A generated screen whose buttons, rows and dropdowns follow the permission table."""
 
     #: The resource's name in the permission table.
@@ -152,46 +95,6 @@ class SecuredModelView(ModelView):
         return None if key is None else self.get_query().filter(
             self.model.id == key).one_or_none()
 
-    # Lists: the page's keys, its rows and a capped count: the same few queries whatever
-    # the table's size.
-    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
-                 page_size=None):
-        _, query = super().get_list(page, sort_column, sort_desc, search, filters,
-                                    execute=False, page_size=page_size)
-        size = page_size or self.page_size
-        keys = query.enable_eagerloads(False).limit(None).offset(None).order_by(None)
-        count = capped_count(keys.with_entities(self.model.id),
-                             (page or 0) * size + size + COUNT_AHEAD)
-        return count, self.page_rows(query) if execute else query
-
-    def page_rows(self, query) -> list:
-        """The page's keys first, sorted and filtered with nothing else read; then just those
-        rows with what their columns show: the database sorts keys, not whole rows."""
-        keys = [key for key, in query.enable_eagerloads(False).with_entities(self.model.id)]
-        rows = self.get_query().options(*(joinedload(j) for j in self._auto_joins)).filter(
-            self.model.id.in_(keys))
-        by_key = {row.id: row for row in rows}
-        return [by_key[key] for key in keys if key in by_key]  # not one archived meanwhile
-
-    # List parameters: Flask-Admin hands the page number and the search text to the database
-    # as typed (a negative or 64-bit OFFSET, a NUL byte, a LIKE pattern SQLite refuses); the
-    # filters are checked by FilterConverter.
-    def _get_list_extra_args(self):
-        args = super()._get_list_extra_args()
-        if not 0 <= args.page < MAX_PAGE:
-            args.page = 0
-        if args.search and not searchable(args.search):
-            flash(gettext("The search text is too long or holds control characters; it was "
-                          "ignored."), "error")
-            args.search = None
-        return args
-
-    def get_invalid_value_msg(self, value, filter):
-        # names the filter, not the value: long values in many filters would overflow the
-        # session cookie, and the browser would drop it (and with it the log-in)
-        return gettext("The value of the filter %(name)s is not valid; the filter was ignored.",
-                       name=filter.name)
-
     @action("delete", admin_text("Delete"),
             admin_text("Are you sure you want to delete selected records?"))
     def action_delete(self, ids):
@@ -215,93 +118,34 @@ class SecuredModelView(ModelView):
         return len(rows)
 
     def create_form(self, obj=None):
-        return self._scope_choices(super().create_form(obj))
-
-    # Versions: an edit form carries the version it was opened at; saving it over a newer one
-    # is refused, so two people editing the same record never overwrite each other.
-    @property
-    def versioned(self) -> bool:
-        return self.model.__mapper__.version_id_col is not None
-
-    def get_edit_form(self):
-        form_class = super().get_edit_form()
-        if not self.versioned:
-            return form_class
-        return type(form_class.__name__, (form_class,), {"edit_version": HiddenField()})
+        return scope_choices(super().create_form(obj), current_user)
 
     def edit_form(self, obj=None):
-        form = self._scope_choices(super().edit_form(obj))
-        if self.versioned and obj is not None and request.method != "POST":
-            form.edit_version.data = obj.version
-        return form
-
-    def update_model(self, form, model):
-        # a form without a version (inline list editing) cannot show it is not stale
-        sent = getattr(form, "edit_version", None)
-        if self.versioned and (sent is None or (sent.data or "").strip() != str(model.version)):
-            flash(self.conflict_message(model), "error")
-            return False
-        return super().update_model(form, model)
-
-    def conflict_message(self, model) -> str:
-        """Who changed the record, and when, since the form was opened."""
-        last = db.session.query(AuditEntry).filter(
-            AuditEntry.table_name == model.__table__.name, AuditEntry.row_id == model.id,
-        ).order_by(AuditEntry.id.desc()).first()
-        if last is None or last.user is None:
-            return gettext("Someone else changed this data after you opened it; nothing was "
-                           "saved. Reload the page to see their change, then edit again.")
-        return gettext("%(user)s changed this data on %(at)s, after you opened it; nothing "
-                       "was saved. Reload the page to see their change, then edit again.",
-                       user=last.user.full_name, at=local_datetime(last.at))
-
-    def _scope_choices(self, form):
-        """Relation dropdowns list only rows the user may see, and start empty, not on row one."""
-        for field in form:
-            if isinstance(field, AjaxSelectField):  # its look-up is scoped (lookups.py)
-                field.validators = [*field.validators, known_choice]
-                continue
-            factory = getattr(field, "query_factory", None)
-            if factory is None:
-                continue
-            query = factory()
-            model = query.column_descriptions[0]["entity"]
-            field.query_factory = lambda q=query, m=model: scope(q, m, current_user)
-            if not isinstance(field, QuerySelectField) or isinstance(
-                    field, QuerySelectMultipleField):
-                continue
-            if not field.allow_blank:
-                field.allow_blank = True
-                field.validators = [*field.validators, validators.DataRequired()]
-            field.validators = [*field.validators, known_choice]
-        return form
+        return scope_choices(super().edit_form(obj), current_user)
 
     # Saving: the model decides, the view turns its refusal into a message.
     def on_model_change(self, form, model, is_created):
         if not self.allowed(CREATE if is_created else EDIT):
             raise DomainError(_l("You may not change this data."))
-        at = now()
+        at, user = now(), current_user._get_current_object()
         if is_created and self.author_field:
-            setattr(model, self.author_field, current_user._get_current_object())
+            setattr(model, self.author_field, user)
         for field_name, (relation, kind) in self.upload_fields.items():
             upload = form[field_name].data
             if upload and upload.filename:
                 setattr(model, relation, Attachment.from_bytes(
-                    kind, upload.filename, upload.read(), at, current_user))
-        with db.session.no_autoflush:
-            if not may_own(current_user, model):
-                raise AgencyScopeViolation()
-            if hasattr(model, "before_save"):
-                model.before_save(at=at, by=current_user)
-            announce(model, at=at, by=current_user, created=is_created)
+                    kind, upload.filename, upload.read(), at, user))
+        save(db.session, model, at=at, by=user, created=is_created, announce=True)
 
     def delete_model(self, model):
         """Archive instead of delete: business records are never removed."""
-        if not self.can_delete or not hasattr(model, "archive"):
+        if not self.can_delete:
             flash(gettext("This data cannot be archived."), "error")
             return False
         try:
-            model.archive(at=now(), by=current_user._get_current_object())
+            at, user = now(), current_user._get_current_object()
+            stamp(db.session, at=at, by=user)
+            model.archive(at=at, by=user)
             db.session.commit()
         except Exception as exc:
             db.session.rollback()

@@ -22,9 +22,9 @@ from models import (
     Urgency,
     db,
 )
-from models.audit import begin_write
 from models.timeline import Timeline
 from models.workflow import TRANSITIONS
+from models.write_turn import begin_write
 
 from .base import SecuredModelView, now
 from .fields import UploadField

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from models import Decision, Outcome, RequestLetter, db
 
-from .base import parse_id
 from .limits import searchable
+from .paging import parse_id
 from .permissions import scope
 
 #: Rows one look-up returns, and how far it may page.

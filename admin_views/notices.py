@@ -9,7 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from models import Notice, db
-from models.audit import begin_write
+from models.write_turn import begin_write
 
 from .base import ReadOnlyModelView, now
 from .permissions import VIEW, can

@@ -1,6 +1,8 @@
 """The one permission table (role x resource x action) and the one row-scope helper."""
 
 from models import Role
+from models.contracts import Addressed, AgencyScoped
+from models.db import Archivable
 
 VIEW, CREATE, EDIT, ARCHIVE, EXPORT = "view", "create", "edit", "archive", "export"
 ACTIONS = {"v": VIEW, "c": CREATE, "e": EDIT, "a": ARCHIVE, "x": EXPORT}
@@ -46,8 +48,8 @@ TABLE = {
                           report="vx", audit="vx", archive="v"),
 }
 
-#: Roles that see only the rows of their own agency.
-ROW_SCOPED = frozenset({Role.OPD})
+#: Roles that see only the rows of their own agency (the rule is the role's: Role.row_scoped).
+ROW_SCOPED = frozenset(role for role in Role if role.row_scoped)
 
 
 def can(role, action: str, resource: str) -> bool:
@@ -60,19 +62,12 @@ def scope(query, model, user):
     """Restrict a query on `model` to the rows `user` may see: the one row-scope helper."""
     if user is None or not getattr(user, "is_authenticated", False):
         return query.filter(False)
-    if hasattr(model, "recipient_scope"):  # addressed to one person: theirs, whatever the role
+    if issubclass(model, Addressed):  # addressed to one person: theirs, whatever the role
         return query.filter(model.recipient_scope(user))
     if user.role in ROW_SCOPED:
-        if not hasattr(model, "agency_scope"):
+        if not issubclass(model, AgencyScoped):
             return query.filter(False)
         query = query.filter(model.agency_scope(user.agency_id))
-    if hasattr(model, "archived_at"):
+    if issubclass(model, Archivable):
         query = query.filter(model.archived_at.is_(None))
     return query
-
-
-def may_own(user, record) -> bool:
-    """Whether a record, as it is about to be saved, lies inside the user's row scope."""
-    if user.role not in ROW_SCOPED:
-        return True
-    return getattr(record, "owner_agency_id", None) == user.agency_id

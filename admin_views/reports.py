@@ -35,8 +35,9 @@ from reports.load import (
     steps_query,
 )
 
-from .base import AtLeast, capped_count, now, parse_id
+from .base import now
 from .limits import YEARS
+from .paging import AtLeast, capped_count, parse_id
 from .permissions import EXPORT, ROW_SCOPED, VIEW, can
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

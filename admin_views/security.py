@@ -10,7 +10,10 @@ from flask_login import current_user, logout_user
 from flask_talisman import Talisman
 
 from models import User, db
-from models.audit import begin_write
+from models.audit import stamp
+from models.write_turn import begin_write
+
+from .base import now
 
 limiter = Limiter(get_remote_address, default_limits=[])
 
@@ -48,18 +51,19 @@ def csp_nonce() -> str:
 def _before_request(app):
     if request.method not in SAFE_METHODS:
         begin_write(db.session)
+    # who writes in this request, and when: what the audit trail records for its flushes
+    stamp(db.session, at=now(), by=current_user if current_user.is_authenticated else None)
     if not current_user.is_authenticated:
         return None
-    now, idle = time.time(), app.config["SESSION_IDLE_MINUTES"] * 60
-    if now - session.get("seen", now) > idle:
+    moment, idle = time.time(), app.config["SESSION_IDLE_MINUTES"] * 60
+    if moment - session.get("seen", moment) > idle:
         logout_user()
         session.clear()
         flash(gettext("Your session ended after %(minutes)s minutes without activity. "
                       "Please log in again.", minutes=app.config["SESSION_IDLE_MINUTES"]),
               "info")
         return redirect(url_for("auth.login_view", next=request.full_path))
-    session["seen"] = now
-    db.session.info["actor_id"] = current_user.id
+    session["seen"] = moment
     if current_user.must_change_password and request.endpoint not in OPEN_WHILE_CHANGING:
         flash(gettext("Choose your own password before you continue."), "info")
         return redirect(url_for("auth.password_view"))

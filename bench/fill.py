@@ -206,7 +206,7 @@ def fill(url: str, letters: int, years: int = 10, seed: int = 1, echo=print) -> 
     at = datetime.now(UTC).replace(microsecond=0)
     with app.app_context():
         flask_migrate.upgrade(directory=str(ROOT / "migrations"))
-        load_sop_standards(db.session)
+        load_sop_standards(db.session, at=datetime.now(UTC))
         seed_demo(db.session, at=at)
         db.session.commit()
         context = demo_context(db.session)

@@ -7,6 +7,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .addresses import clean_email
+from .contracts import AgencyScoped
 from .db import LabeledEnum, Versioned, db, enum_column
 from .errors import InvalidHierarchy
 
@@ -23,7 +24,7 @@ class AgencyKind(LabeledEnum):
                         "rsud": _l("RSUD")})
 
 
-class Agency(Versioned, db.Model):
+class Agency(AgencyScoped, Versioned, db.Model):
     """An OPD; a kelurahan hangs from its kecamatan."""
 
     __tablename__ = "agency"

@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .agencies import Agency
+from .contracts import AgencyOwned
 from .db import Archivable, LabeledEnum, db, enum_column
 from .errors import DomainError
 from .letters import SpbeCategory
@@ -28,7 +29,7 @@ class ApplicationStatus(LabeledEnum):
                         "dalam_pengembangan": _l("In development")})
 
 
-class Application(Archivable, db.Model):
+class Application(AgencyOwned, Archivable, db.Model):
     __tablename__ = "application"
 
     name: Mapped[str] = mapped_column(String(150), index=True)

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text, event, insert, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from .db import WRITE_INTENT, LabeledEnum, UTCDateTime, db, enum_column
+from .db import SESSION_STAMP, LabeledEnum, UTCDateTime, db, enum_column
 from .errors import DomainError
 
 GENESIS = "0" * 64
@@ -140,6 +140,24 @@ def _action(changes: dict, created: bool) -> AuditAction:
     return AuditAction.UPDATE
 
 
+def stamp(session: Session, at: datetime, by) -> None:
+    """Name who writes through `session` from now on, and when: every entry records them."""
+    session.info[SESSION_STAMP] = (at.astimezone(UTC).replace(microsecond=0),
+                           None if by is None else by.id)
+
+
+def _stamped(session: Session) -> tuple[datetime, int | None]:
+    if SESSION_STAMP not in session.info:
+        raise RuntimeError("a write without audit.stamp(): who wrote it, and when?")
+    return session.info[SESSION_STAMP]
+
+
+def create_head(conn) -> tuple[int, str]:
+    """The chain's head row of an empty trail (the migration makes it; a wiped database not)."""
+    conn.execute(insert(AuditHead).values(id=1, last_id=0, last_hash=GENESIS))
+    return 0, GENESIS
+
+
 @event.listens_for(Session, "after_flush")
 def _record(session, flush_context):
     """Append one entry per row the flush created, changed or deleted."""
@@ -157,12 +175,8 @@ def _record(session, flush_context):
     conn = session.connection()
     head = conn.execute(select(AuditHead.last_id, AuditHead.last_hash)
                         .where(AuditHead.id == 1).with_for_update()).one_or_none()
-    if head is None:
-        conn.execute(insert(AuditHead).values(id=1, last_id=0, last_hash=GENESIS))
-        head = (0, GENESIS)
-    last_id, last_hash = head
-    at = datetime.now(UTC).replace(microsecond=0)
-    user_id = session.info.get("actor_id")
+    last_id, last_hash = head or create_head(conn)
+    at, user_id = _stamped(session)
     values = []
     for obj, action, changes in rows:
         last_id += 1
@@ -183,21 +197,6 @@ def _record(session, flush_context):
 @event.listens_for(AuditEntry, "before_delete")
 def _refuse(mapper, connection, target):
     raise AuditEntryImmutable()
-
-
-def begin_write(session) -> None:
-    """Take the one write turn before reading what a write depends on (the next agenda
-    number, whether a letter was already decided): writers queue on the chain's head row
-    (on SQLite, on the database's write lock), so no check is made on data another writer
-    is about to change, and no write is lost."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.connection(execution_options=WRITE_INTENT)
-        return
-    head = select(AuditHead.id).where(AuditHead.id == 1).with_for_update()
-    if session.execute(head).first() is None:
-        session.execute(insert(AuditHead).values(id=1, last_id=0, last_hash=GENESIS))
-        session.commit()
-        session.execute(head)
 
 
 def verify(session, batch: int = 5000):

@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .contracts import AgencyOwned
 from .db import Archivable, LabeledEnum, UTCDateTime, db, enum_column
 from .decisions import Decision, Outcome
 from .errors import DomainError
-from .letters import RequestLetter
 from .workflow import LetterStatus, Move
 
 #: program.kegiatan.sub-kegiatan codes of the national nomenclature (Kepmendagri 050-5889/2021),
@@ -39,7 +39,7 @@ class FundingSource(LabeledEnum):
                         "other": _l("Other lawful income")})
 
 
-class RkaItem(Archivable, db.Model):
+class RkaItem(AgencyOwned, Archivable, db.Model):
     __tablename__ = "rka_item"
 
     decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id"), index=True)
@@ -63,11 +63,11 @@ class RkaItem(Archivable, db.Model):
 
     @classmethod
     def agency_scope(cls, agency_id):
-        return cls.decision.has(Decision.letter.has(RequestLetter.agency_scope(agency_id)))
+        return cls.decision.has(Decision.agency_scope(agency_id))
 
     @property
     def owner_agency_id(self):
-        return self.decision.letter.agency_id
+        return self.decision.owner_agency_id
 
     def before_save(self, at, by) -> None:
         """Only an accepted request is budgeted, in its budget year; total = volume x unit price."""

@@ -9,6 +9,8 @@ from sqlalchemy import DateTime, Enum, Integer, MetaData, String, TypeDecorator,
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
+from .errors import NotArchivable
+
 #: Constraint names fixed so that Alembic builds the same schema on SQLite, PostgreSQL and MariaDB.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -22,8 +24,19 @@ NAMING_CONVENTION = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+    def before_save(self, at: datetime, by) -> None:
+        """Check the record before `save()` writes it; models with rules override this."""
+
+    def archive(self, at: datetime, by=None) -> None:
+        """Business records are archived, never deleted; what has no archive refuses."""
+        raise NotArchivable()
+
 
 db = SQLAlchemy(model_class=Base)
+
+#: What a session carries beside its rows, each under a key named here and nowhere else: who
+#: writes and when (audit.stamp), and the emails its transaction queued (for the sender).
+SESSION_STAMP, SESSION_QUEUED_MAIL = "audit_stamp", "queued_mail"
 
 
 class UTCDateTime(TypeDecorator):

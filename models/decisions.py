@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .contracts import LetterPart
 from .db import Archivable, LabeledEnum, UTCDateTime, db, enum_column
 from .errors import DomainError, ReasonRequired
 from .letters import RequestLetter
@@ -21,7 +22,7 @@ class Outcome(LabeledEnum):
     LABELS = nonmember({"accepted": _l("Accepted"), "rejected": _l("Rejected")})
 
 
-class Decision(Archivable, db.Model):
+class Decision(LetterPart, Archivable, db.Model):
     __tablename__ = "decision"
 
     letter_id: Mapped[int] = mapped_column(ForeignKey("request_letter.id"), unique=True)
@@ -39,14 +40,6 @@ class Decision(Archivable, db.Model):
 
     def __str__(self):
         return f"{self.letter} · {self.outcome.label if self.outcome else ''}"
-
-    @classmethod
-    def agency_scope(cls, agency_id):
-        return cls.letter.has(RequestLetter.agency_scope(agency_id))
-
-    @property
-    def owner_agency_id(self):
-        return self.letter.agency_id
 
     def before_save(self, at: datetime, by) -> None:
         """Accepted: budgeted the following year. Rejected: a reason is given."""

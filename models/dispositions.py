@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .acting import ActingAssignment, ActingKind
+from .contracts import LetterPart
 from .db import Archivable, CodeList, LabeledEnum, UTCDateTime, db
 from .errors import DomainError
 from .letters import RequestLetter
@@ -32,7 +33,7 @@ class Instruction(LabeledEnum):
     })
 
 
-class Disposition(Archivable, db.Model):
+class Disposition(LetterPart, Archivable, db.Model):
     __tablename__ = "disposition"
 
     letter_id: Mapped[int] = mapped_column(ForeignKey("request_letter.id"), index=True)
@@ -52,14 +53,6 @@ class Disposition(Archivable, db.Model):
 
     def __str__(self):
         return f"{self.letter} → {self.to_user.full_name if self.to_user else ''}"
-
-    @classmethod
-    def agency_scope(cls, agency_id):
-        return cls.letter.has(RequestLetter.agency_scope(agency_id))
-
-    @property
-    def owner_agency_id(self):
-        return self.letter.agency_id
 
     @property
     def acting_kind(self) -> ActingKind | None:

@@ -17,6 +17,10 @@ class DomainError(Exception):
         return str(self.text) % self.values if self.values else str(self.text)
 
 
+class NotArchivable(DomainError):
+    message = _l("This data cannot be archived.")
+
+
 class InvalidNip(DomainError):
     message = _l("Invalid NIP.")
 

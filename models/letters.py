@@ -7,10 +7,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .acting import ActingAssignment
 from .agencies import Agency
 from .attachments import Attachment
+from .contracts import AgencyOwned
 from .db import Archivable, LabeledEnum, UTCDateTime, db, enum_column
 from .errors import DomainError, DuplicateLetterNumber
+from .office_calendar import office_calendar
+from .standards import ServiceStandard
+from .steps import StepRecord
 from .timezone import local_year, to_local
 from .workflow import TRANSITIONS, InvalidTransition, LetterStatus, StatusChange
 
@@ -50,7 +55,7 @@ class Urgency(LabeledEnum):
                         "sangat_segera": _l("Very urgent (Sangat Segera)")})
 
 
-class RequestLetter(Archivable, db.Model):
+class RequestLetter(AgencyOwned, Archivable, db.Model):
     __tablename__ = "request_letter"
     __table_args__ = (UniqueConstraint("agenda_year", "agenda_number"),
                       UniqueConstraint("agency_id", "number"))
@@ -80,7 +85,7 @@ class RequestLetter(Archivable, db.Model):
     agency: Mapped[Agency] = relationship()
     history: Mapped[list[StatusChange]] = relationship(
         back_populates="letter", order_by=StatusChange.happened_at)
-    steps: Mapped[list["StepRecord"]] = relationship(  # noqa: F821
+    steps: Mapped[list[StepRecord]] = relationship(
         back_populates="letter", order_by="StepRecord.number")
     application: Mapped["Application | None"] = relationship(  # noqa: F821
         foreign_keys=[application_id])
@@ -123,11 +128,6 @@ class RequestLetter(Archivable, db.Model):
 
         `at` is when it is typed, `happened_at` when it happened (earlier for a paper register).
         """
-        from .acting import ActingAssignment
-        from .office_calendar import office_calendar
-        from .standards import ServiceStandard
-        from .steps import StepRecord
-
         transition = TRANSITIONS.get((self.status, move))
         if transition is None:
             raise InvalidTransition(status=str(self.status.label), move=str(move.label))

@@ -14,9 +14,9 @@ from email.utils import format_datetime, parseaddr
 from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm import Session
 
-from .audit import begin_write
-from .db import db
-from .notifications import QUEUED, OutgoingMail
+from .db import SESSION_QUEUED_MAIL, db
+from .notifications import OutgoingMail
+from .write_turn import begin_write
 
 #: The wait after a failed try doubles from the first, up to the longest.
 FIRST_RETRY = timedelta(minutes=5)
@@ -139,7 +139,7 @@ def init_app(app) -> None:
 
     @app.after_request
     def send_queued(response):
-        queued = db.session.info.pop(QUEUED, None) or []
+        queued = db.session.info.pop(SESSION_QUEUED_MAIL, None) or []
         # saved ones only: a rolled-back transaction took its emails with it
         keys = [inspect(mail).identity[0] for mail in queued if inspect(mail).persistent]
         if keys:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .agencies import Agency
 from .attachments import Attachment
+from .contracts import LetterPart
 from .db import Archivable, UTCDateTime, db
 from .errors import DomainError
 from .letters import RequestLetter
@@ -37,7 +38,7 @@ meeting_agency = Table(
 )
 
 
-class Meeting(Archivable, db.Model):
+class Meeting(LetterPart, Archivable, db.Model):
     __tablename__ = "meeting"
 
     letter_id: Mapped[int] = mapped_column(ForeignKey("request_letter.id"), index=True)
@@ -55,14 +56,6 @@ class Meeting(Archivable, db.Model):
 
     def __str__(self):
         return f"{self.letter} · {self.place}"
-
-    @classmethod
-    def agency_scope(cls, agency_id):
-        return cls.letter.has(RequestLetter.agency_scope(agency_id))
-
-    @property
-    def owner_agency_id(self):
-        return self.letter.agency_id
 
     def before_save(self, at: datetime, by) -> None:
         """A meeting follows the letter; minutes belong to a meeting that was held."""

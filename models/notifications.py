@@ -14,12 +14,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .db import LabeledEnum, UTCDateTime, db, enum_column
+from .contracts import Addressed
+from .db import SESSION_QUEUED_MAIL, LabeledEnum, UTCDateTime, db, enum_column
 from .letters import RequestLetter
 from .users import Language, Role, User
-
-#: session.info key: the emails this transaction queued, for the sender after the request.
-QUEUED = "queued_mail"
 
 
 class NoticeKind(LabeledEnum):
@@ -30,7 +28,7 @@ class NoticeKind(LabeledEnum):
                         "decided": _l("Request decided"), "disposed": _l("Letter disposed")})
 
 
-class Notice(db.Model):
+class Notice(Addressed, db.Model):
     """A message in one user's panel about one letter."""
 
     __tablename__ = "notice"
@@ -127,5 +125,5 @@ def _queue(address, subject, body, letter, at, notice=None) -> None:
     mail = OutgoingMail(to_address=address, subject=subject[:255], body=body, letter=letter,
                         created_at=at, next_attempt_at=at, notice=notice)
     db.session.add(mail)
-    db.session.info.setdefault(QUEUED, []).append(mail)
+    db.session.info.setdefault(SESSION_QUEUED_MAIL, []).append(mail)
 

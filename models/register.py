@@ -16,6 +16,7 @@ from .dispositions import Disposition, Instruction
 from .errors import DomainError
 from .letters import RequestKind, RequestLetter, SecurityClass, SpbeCategory, Urgency
 from .meetings import DEFAULT_PLACE, Meeting
+from .recording import save
 from .timezone import from_local
 from .users import Role, User
 from .workflow import Move
@@ -110,13 +111,6 @@ def import_register(session, rows: list[dict], folder: Path, at: datetime,
     return errors
 
 
-def _save(session, record, at, by):
-    session.add(record)
-    record.before_save(at=at, by=by)
-    session.flush()
-    return record
-
-
 def _replay(session, row, folder, at):
     missing = [c for c in REQUIRED if not row.get(c, "").strip()]
     if missing:
@@ -135,31 +129,31 @@ def _replay(session, row, folder, at):
         spbe_category=_choice(row, "spbe_category", SpbeCategory),
         security_class=_choice(row, "security_class", SecurityClass, SecurityClass.ORDINARY),
         urgency=_choice(row, "urgency", Urgency, Urgency.ORDINARY), scan=_scan(row, folder, at))
-    _save(session, letter, at, clerk)
+    save(session, letter, at=at, by=clerk)
     if (sent := _moment(row, "sent_to_kadis_at")) is not None:
         letter.move(Move.SEND_TO_KADIS, by=clerk, at=at, happened_at=sent)
     for column, giver, taker in (("disposed_to_kabid_at", kadis, kabid),
                                  ("disposed_to_kasi_at", kabid, kasi)):
         if (moment := _moment(row, column)) is not None:
-            _save(session, Disposition(letter=letter, from_user=giver, to_user=taker,
-                                       instructions=[Instruction.PROCESS], disposed_at=moment),
-                  at, giver)
+            save(session, Disposition(letter=letter, from_user=giver, to_user=taker,
+                                      instructions=[Instruction.PROCESS], disposed_at=moment),
+                 at=at, by=giver)
     if (meeting_at := _moment(row, "meeting_at")) is not None:
-        _save(session, Meeting(letter=letter, scheduled_at=meeting_at, held_at=meeting_at,
-                               place=DEFAULT_PLACE), at, kasi)
+        save(session, Meeting(letter=letter, scheduled_at=meeting_at, held_at=meeting_at,
+                              place=DEFAULT_PLACE), at=at, by=kasi)
     if (decided_at := _moment(row, "decided_at")) is not None:
-        decision = _save(session, Decision(
+        decision = save(session, Decision(
             letter=letter, decided_by=kasi, decided_at=decided_at,
             outcome=_choice(row, "outcome", Outcome), reason=row.get("reason") or None,
             reply_number=row.get("reply_number") or None, reply_date=_day(row, "reply_date")),
-            at, kasi)
+            at=at, by=kasi)
         if row.get("rka_code", "").strip():
-            _save(session, RkaItem(
+            save(session, RkaItem(
                 decision=decision, nomenclature_code=row["rka_code"].strip(),
                 description=row.get("rka_description") or letter.subject,
                 volume=_amount(row, "rka_volume"), unit=row.get("rka_unit") or "Paket",
                 unit_price=_amount(row, "rka_unit_price"),
-                planned_at=_moment(row, "rka_planned_at")), at, kasi)
+                planned_at=_moment(row, "rka_planned_at")), at=at, by=kasi)
 
 
 def _scan(row, folder, at):

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, func, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .contracts import AgencyScoped
 from .db import UTCDateTime, db
 from .users import User
 
@@ -45,7 +46,7 @@ ORIGINAL = dict(
 )
 
 
-class SopDocument(db.Model):
+class SopDocument(AgencyScoped, db.Model):
     __tablename__ = "sop_document"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

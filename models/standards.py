@@ -1,11 +1,15 @@
 """Service standards (mutu baku): one row per SOP step, with its time allowed."""
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .audit import stamp
 from .db import Versioned, db, enum_column
 from .errors import DomainError
+from .sop import load_sop_document
 from .users import Role
 
 #: The SOP's three steps as printed in SOP 100/TKPBET.DKI/2020.
@@ -42,9 +46,9 @@ class ServiceStandard(Versioned, db.Model):
             raise DomainError(_l("The time allowed must be between 1 minute and 30 days."))
 
 
-def load_sop_standards(session) -> None:
+def load_sop_standards(session, at: datetime) -> None:
     """Insert the SOP (its document and its standards) where missing (idempotent)."""
-    from .sop import load_sop_document
+    stamp(session, at=at, by=None)
     load_sop_document(session)
     have = {n for (n,) in session.query(ServiceStandard.number)}
     session.add_all(ServiceStandard(**s) for s in SOP_STEPS if s["number"] not in have)

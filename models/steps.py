@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .contracts import LetterPart
 from .db import LabeledEnum, UTCDateTime, db, enum_column
 from .errors import DomainError
 from .standards import ServiceStandard
@@ -36,7 +37,7 @@ class PauseReason(LabeledEnum):
                         "other": _l("Other")})
 
 
-class StepRecord(db.Model):
+class StepRecord(LetterPart, db.Model):
     __tablename__ = "step_record"
     __table_args__ = (Index("ix_step_record_open_due", "finished_at", "due_at"),)
 
@@ -61,11 +62,6 @@ class StepRecord(db.Model):
 
     def __str__(self):
         return f"{self.letter} · {_l('Step')} {self.number}"
-
-    @classmethod
-    def agency_scope(cls, agency_id):
-        from .letters import RequestLetter
-        return cls.letter.has(RequestLetter.agency_scope(agency_id))
 
     @classmethod
     def begin(cls, letter, standard, holder, at: datetime, calendar) -> "StepRecord":

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .addresses import clean_email
 from .agencies import Agency
+from .contracts import AgencyScoped
 from .db import LabeledEnum, Versioned, db, enum_column
 from .errors import DomainError
 from .nip import parse_nip
@@ -33,6 +34,12 @@ class Role(LabeledEnum):
         "opd": _l("OPD staff"),
         "supervisor": _l("Supervisor"),
     })
+    #: Roles that see and write only their own agency's rows.
+    ROW_SCOPED = nonmember(frozenset({"opd"}))
+
+    @property
+    def row_scoped(self) -> bool:
+        return self.value in self.ROW_SCOPED
 
 
 class Language(LabeledEnum):
@@ -41,7 +48,7 @@ class Language(LabeledEnum):
     LABELS = nonmember({"id": _l("Bahasa Indonesia"), "en": _l("English")})
 
 
-class User(UserMixin, Versioned, db.Model):
+class User(AgencyScoped, UserMixin, Versioned, db.Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -36,6 +36,7 @@ from models import (
     db,
 )
 from models.attachments import Attachment
+from models.recording import save
 
 PASSWORD = "rahasia-123"
 #: Hashed once, and cheaply: the app's own scrypt hashing is tested where users log in through
@@ -55,12 +56,7 @@ PATH = [S.REGISTERED, S.AT_KADIS, S.AT_KABID, S.AT_KASI, S.IN_ANALYSIS, S.ACCEPT
 
 
 def _save(record, at=NOW, by=None):
-    db.session.add(record)
-    with db.session.no_autoflush:
-        if hasattr(record, "before_save"):
-            record.before_save(at=at, by=by)
-    db.session.flush()
-    return record
+    return save(db.session, record, at=at, by=by)
 
 
 def make_agency(**overrides):

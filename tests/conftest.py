@@ -11,9 +11,10 @@ from sqlalchemy import create_engine, inspect, text
 from admin_views.security import limiter
 from app import create_app
 from models import Role, db
+from models.audit import create_head
 from models.standards import load_sop_standards
 
-from .builders import PASSWORD, make_agency, make_user
+from .builders import NOW, PASSWORD, make_agency, make_user
 
 HERE = Path(__file__).resolve().parent
 
@@ -52,6 +53,13 @@ def database_url(tmp_path_factory):
 
 
 def _empty_tables():
+    """Back to the migrated state: every row removed but the audit chain's head."""
+    _remove_rows()
+    with db.engine.begin() as conn:
+        create_head(conn)
+
+
+def _remove_rows():
     """Remove every row (foreign keys off for the cycle application <-> request_letter)."""
     dialect = db.engine.dialect.name
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
@@ -88,7 +96,7 @@ def app(shared_app):
     app = shared_app
     limiter.reset()  # the log-in counters start afresh, as after a restart
     with app.app_context():
-        load_sop_standards(db.session)
+        load_sop_standards(db.session, at=NOW)
         db.session.commit()
         yield app
         db.session.remove()

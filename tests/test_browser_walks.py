@@ -301,7 +301,7 @@ def test_the_disposition_sheet_of_a_demo_letter_prints_on_one_a5_page(chromium, 
     from models import Disposition
     from models.demo import DEMO_PASSWORD, seed_demo
     from models.standards import load_sop_standards
-    load_sop_standards(db.session)
+    load_sop_standards(db.session, at=datetime.now(UTC))
     seed_demo(db.session, at=datetime.now(UTC))
     db.session.commit()
     busiest = db.session.execute(

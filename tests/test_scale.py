@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event, text
 
-from admin_views import base
+from admin_views import paging
 from admin_views.base import SecuredModelView
 from models import ActingAssignment, LocalHoliday, Role, db
 
@@ -88,7 +88,7 @@ def test_a_long_list_counts_only_past_its_page(app, client, login_as, monkeypatc
     for _ in range(23):
         make_letter()
     db.session.commit()
-    monkeypatch.setattr(base, "COUNT_AHEAD", 1)
+    monkeypatch.setattr(paging, "COUNT_AHEAD", 1)
     first = client.get("/admin/letters/").get_data(as_text=True)
     assert "(21+)" in first and "page=1" in first  # stopped one row past the page
     second = client.get("/admin/letters/?page=1").get_data(as_text=True)
