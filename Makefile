@@ -1,5 +1,5 @@
 # Two commands: `make run` (set up, migrate, load demo data, serve) and `make test`;
-# `make serve` is the production server (gunicorn, no demo data).
+# `make serve` is the production server (gunicorn; the reference data, no demo data).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -49,6 +49,7 @@ serve: setup
 	fi
 	mkdir -p instance
 	$(BIN)/flask db upgrade
+	$(BIN)/flask load-reference
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(BIND) --access-logfile - 'app:create_app()'
 
 # The load test (bench/load.sh): 50 simulated staff for 2 minutes against `make serve` on

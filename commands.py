@@ -14,10 +14,11 @@ from sqlalchemy import select
 from admin_views.reports import COLUMNS, Period, build, download
 from models import Agency, DomainError, Language, Role, User, audit, db, mailer
 from models.backup import backup, restore
+from models.directory import import_agencies, import_users
 from models.office_calendar import office_calendar
 from models.recording import save
+from models.reference import load_reference
 from models.register import import_register
-from models.standards import load_sop_standards
 from models.timezone import from_local
 from reports.durations import GROUPINGS
 
@@ -100,13 +101,24 @@ def send_notifications():
                                    f"the outbox (table outgoing_mail)")
 
 
-def _read_register(path: Path) -> list[dict]:
+def _read_table(path: Path) -> list[dict]:
+    """The rows of a CSV (UTF-8) or XLSX file with a header row, as text."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         frame = pd.read_excel(path, dtype=str).fillna("")
     else:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     frame.columns = [str(c).strip().rstrip("*") for c in frame.columns]
     return frame.to_dict("records")
+
+
+def _all_or_nothing(errors) -> None:
+    """Commit, or roll back and name every bad row."""
+    if errors:
+        db.session.rollback()
+        for error in errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(f"{len(errors)} bad row(s): nothing was imported")
+    db.session.commit()
 
 
 def register_commands(app) -> None:
@@ -135,17 +147,41 @@ def register_commands(app) -> None:
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_register_command(file):
         """Import a paper register (CSV or XLSX): every row, or nothing."""
-        rows = _read_register(file)
+        rows = _read_table(file)
         at = datetime.now(UTC)
         with click.progressbar(length=len(rows), label="Importing") as bar:
             errors = import_register(db.session, rows, file.parent, at, progress=bar.update)
-        if errors:
-            db.session.rollback()
-            for error in errors:
-                click.echo(str(error), err=True)
-            raise click.ClickException(f"{len(errors)} bad row(s): nothing was imported")
-        db.session.commit()
+        _all_or_nothing(errors)
         click.echo(f"imported {len(rows)} request(s)")
+
+    @app.cli.command("load-reference")
+    def load_reference_command():
+        """Add the reference data a new office needs (SOP standards, office hours, Ramadan
+        periods, Pontianak's agencies) where missing; no demo data."""
+        added = load_reference(db.session, at=datetime.now(UTC))
+        db.session.commit()
+        click.echo("reference data: " + ", ".join(f"{n} {kind} added"
+                                                  for kind, n in added.items()))
+
+    @app.cli.command("import-agencies")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_agencies_command(file):
+        """Add the agencies of a CSV or XLSX file: every row, or nothing."""
+        rows = _read_table(file)
+        _all_or_nothing(import_agencies(db.session, rows, datetime.now(UTC)))
+        click.echo(f"imported {len(rows)} agency(ies)")
+
+    @app.cli.command("import-users")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_users_command(file):
+        """Add the staff of a CSV or XLSX file: every row, or nothing. Prints each person's
+        first password, which they must change when they first log in."""
+        errors, passwords = import_users(db.session, _read_table(file), datetime.now(UTC))
+        _all_or_nothing(errors)
+        click.echo(f"imported {len(passwords)} user(s); first passwords (hand each to its "
+                   f"owner; it must be changed at the first log-in):")
+        for username, password in passwords.items():
+            click.echo(f"  {username:<20} {password}")
 
     @app.cli.command("create-user")
     @click.option("--username", required=True)
@@ -174,11 +210,9 @@ def register_commands(app) -> None:
 
     @app.cli.command("seed-demo")
     def seed_demo_command():
-        """Load the SOP's standards and the demo data (agencies, staff, a year of requests)."""
+        """Load the reference data and the demo (fictional staff, a year of requests)."""
         from models.demo import DEMO_PASSWORD, seed_demo
-        at = datetime.now(UTC)
-        load_sop_standards(db.session, at=at)
-        users = seed_demo(db.session, at=at)
+        users = seed_demo(db.session, at=datetime.now(UTC))
         db.session.commit()
         click.echo(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
         for user in users:

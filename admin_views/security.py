@@ -29,8 +29,10 @@ CSP = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
-#: Pages an account that must change its password may still open.
-OPEN_WHILE_CHANGING = {"auth.password_view", "auth.logout_view", "auth.language_view", "static"}
+#: What a user who must choose their own password may still reach: the password page with its
+#: styles and scripts (the app's and Flask-Admin's own static files), log-out and language.
+OPEN_WHILE_CHANGING = {"auth.password_view", "auth.logout_view", "auth.language_view", "static",
+                       "admin.static"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 

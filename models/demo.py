@@ -3,7 +3,7 @@
 import random
 import tomllib
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -12,7 +12,6 @@ from .agencies import Agency, AgencyKind
 from .applications import Application, ApplicationStatus, Platform
 from .attachments import Attachment, AttachmentKind
 from .budget import FundingSource, RkaItem, RkaStatus
-from .calendar import RAMADAN_WEEK
 from .decisions import Decision, Outcome
 from .dispositions import Disposition, Instruction
 from .equipment import EquipmentFault
@@ -20,9 +19,9 @@ from .errors import InvalidNip
 from .letters import LetterStatus, RequestKind, RequestLetter, SecurityClass, SpbeCategory, Urgency
 from .meetings import DEFAULT_PLACE, Meeting
 from .nip import parse_nip
-from .office_calendar import WEEKDAYS, WorkSchedule, office_calendar
+from .office_calendar import office_calendar
 from .recording import save
-from .reference import DATA, read_agencies
+from .reference import DATA, load_reference
 from .steps import PauseReason
 from .timezone import from_local, local_year, to_local
 from .users import Language, Role, User
@@ -68,11 +67,10 @@ OPEN = time(7, 30)
 def seed_demo(session, at: datetime) -> list[User]:
     """Fill an empty database with the demo; on a filled one return the demo log-ins."""
     names = [row["username"] for row in USERS]
-    if session.scalar(select(Agency.id).limit(1)) is not None:
-        found = session.scalars(select(User).where(User.username.in_(names)))
+    found = session.scalars(select(User).where(User.username.in_(names))).all()
+    if found:
         return sorted(found, key=lambda user: names.index(user.username))
     rng = random.Random(2020)
-    _seed_calendar(session, at)
     agencies = _seed_agencies(session, at)
     users = _seed_users(session, at, agencies)
     apps = [save(session, Application(
@@ -86,29 +84,14 @@ def seed_demo(session, at: datetime) -> list[User]:
     return list(users.values())
 
 
-#: Ramadan 1447 H as the government set office hours for it (an example the sysadmin can edit).
-RAMADAN_1447 = (date(2026, 2, 19), date(2026, 3, 19))
-
-
-def _seed_calendar(session, at) -> None:
-    """The regular week and a Ramadan period as rows, so the sysadmin sees what is in force."""
-    ramadan = WorkSchedule(name="Ramadan 1447 H", first_day=RAMADAN_1447[0],
-                           last_day=RAMADAN_1447[1],
-                           **{day: " ".join(str(w) for w in RAMADAN_WEEK[n])
-                              for n, day in enumerate(WEEKDAYS)})
-    for schedule in (WorkSchedule.regular(), ramadan):
-        save(session, schedule, at=at, by=None)
-    session.flush()
-
-
 def _seed_agencies(session, at) -> dict[str, Agency]:
-    """Pontianak's agencies from the reference file, each with a demo address."""
-    agencies = {}
-    for row in read_agencies():
-        agency = Agency(code=row["code"], short_name=row["short_name"], name=row["name"],
-                        kind=AgencyKind(row["kind"]), parent=agencies.get(row["parent_code"]),
-                        email=f"{row['code'].lower()}@{DEMO_MAIL_DOMAIN}")
-        agencies[agency.code] = save(session, agency, at=at, by=None)
+    """The reference data (standards, hours, Pontianak's agencies), each agency with a demo
+    address."""
+    load_reference(session, at)
+    agencies = {agency.code: agency for agency in session.scalars(select(Agency))}
+    for agency in agencies.values():
+        agency.email = agency.email or f"{agency.code.lower()}@{DEMO_MAIL_DOMAIN}"
+    session.flush()
     return agencies
 
 

@@ -60,12 +60,6 @@ class WorkSchedule(Versioned, db.Model):
         if self.first_day and self.last_day < self.first_day:
             raise DomainError(_l("A special period cannot end before it starts."))
 
-    @classmethod
-    def regular(cls, name="Jam kerja reguler"):
-        """The default week (Perpres 21/2023 as applied in West Kalimantan) as a row."""
-        return cls(name=name, **{day: " ".join(str(w) for w in DEFAULT_WEEK[n])
-                                 for n, day in enumerate(WEEKDAYS)})
-
 
 class LocalHoliday(Versioned, db.Model):
     """A day the city closes its offices that the national calendar does not know."""

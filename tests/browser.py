@@ -41,6 +41,20 @@ class Desk:
         page.get_by_role("button", name="Masuk").click()
         page.wait_for_url("**/admin/")
 
+    def first_login(self, username, first_password, password=PASSWORD):
+        """Log in with the password someone else chose, and choose one's own as asked."""
+        page = self.page
+        page.goto("/auth/login")
+        page.get_by_label("Nama pengguna").fill(username)
+        page.get_by_label("Kata sandi").fill(first_password)
+        page.get_by_role("button", name="Masuk").click()
+        page.wait_for_url("**/auth/password")
+        page.locator("#current").fill(first_password)
+        page.locator("#new").fill(password)
+        page.locator("#repeat").fill(password)
+        page.get_by_role("button", name="Ganti kata sandi").click()
+        page.wait_for_url("**/admin/")
+
     def logout(self):
         self.page.get_by_role("button", name="Keluar").click()
         self.page.wait_for_url("**/auth/login")
