@@ -151,6 +151,9 @@ class RequestLetter(AgencyOwned, Archivable, db.Model):
         if transition.starts:
             standard = db.session.scalar(select(ServiceStandard).where(
                 ServiceStandard.number == transition.starts))
+            if standard is None:
+                raise DomainError(_l("The SOP's service standards are not loaded; the system "
+                                     "administrator runs flask load-reference."))
             self.steps.append(StepRecord.begin(self, standard, holder or by, happened, calendar))
         change = StatusChange(move=move, from_status=self.status, to_status=transition.to,
                               happened_at=happened, recorded_at=at, by=by, acting_for=acting_for)

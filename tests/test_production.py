@@ -4,11 +4,23 @@ and staff loaded from files, and one letter walked through the SOP on that alone
 import csv
 import re
 
-from models import Agency, AuditEntry, LetterStatus, Role, ServiceStandard, User, WorkSchedule, db
+import pytest
+
+from models import (
+    Agency,
+    AuditEntry,
+    DomainError,
+    LetterStatus,
+    Role,
+    ServiceStandard,
+    User,
+    WorkSchedule,
+    db,
+)
 from models.reference import read_agencies, read_schedules
 
 from .browser import Desk
-from .builders import PASSWORD
+from .builders import PASSWORD, make_disposition, make_letter
 from .test_browser_walks import _letter, clock, dispose, meet_and_decide, register
 
 STAFF = [
@@ -122,3 +134,11 @@ def test_a_production_install_walks_a_letter_with_no_demo_data(app, chromium, li
     assert desk.errors == [], desk.errors
     desk.close()
     assert db.session.query(User).filter_by(role=Role.OPD).one().agency.code == "DINKES"
+
+
+def test_a_step_without_its_standard_loaded_is_explained_not_a_traceback(app):
+    letter = make_letter(status=LetterStatus.AT_KADIS)
+    db.session.query(ServiceStandard).delete()
+    with pytest.raises(DomainError, match="load-reference"):
+        make_disposition(letter=letter)
+    db.session.rollback()
