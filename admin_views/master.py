@@ -7,6 +7,7 @@ from wtforms import PasswordField, validators
 
 from models.addresses import clean_email
 from models.nip import parse_nip
+from models.standards import MAX_MINUTES
 
 from .base import SecuredModelView, now
 from .fields import ModelCheck
@@ -70,9 +71,16 @@ class ServiceStandardView(SecuredModelView):
     column_list = ("number", "name", "actor_role", "kelengkapan", "minutes", "output")
     column_export_list = column_list
     column_default_sort = "number"
-    form_columns = ("name", "actor_role", "kelengkapan", "minutes", "output")
+    #: The executor and the kelengkapan are shown, not edited: the workflow decides who acts
+    #: and what a step checks, so an edit here would change nothing.
+    form_columns = ("name", "minutes", "output")
     form_args = {"minutes": {"validators": [validators.InputRequired(),
-                                            validators.NumberRange(min=1, max=43200)]}}
+                                            validators.NumberRange(min=1, max=MAX_MINUTES)]}}
+    column_descriptions = {
+        "actor_role": _l("The role whose move finishes the step, as the workflow sets it; "
+                         "not editable."),
+        "kelengkapan": _l("As printed in the SOP; not editable."),
+    }
     column_labels = {
         "number": _l("Step"), "name": _l("Activity"), "actor_role": _l("Executor"),
         "kelengkapan": _l("Requirements (kelengkapan)"), "minutes": _l("Time allowed (minutes)"),

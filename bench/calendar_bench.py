@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime
 import numpy as np
 import pandas as pd
 
-from models.calendar import RAMADAN_WEEK, SpecialPeriod, WorkCalendar
+from models.calendar import RAMADAN_WEEK, SpecialPeriod, WorkCalendar, national_holidays
 
-CALENDAR = WorkCalendar.standard([2025, 2026], special=[
+CALENDAR = WorkCalendar(holidays=national_holidays(), special=[
     SpecialPeriod(date(2025, 3, 1), date(2025, 3, 30), RAMADAN_WEEK, "Ramadan 1446 H"),
     SpecialPeriod(date(2026, 2, 18), date(2026, 3, 19), RAMADAN_WEEK, "Ramadan 1447 H"),
 ])

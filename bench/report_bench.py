@@ -94,7 +94,7 @@ def main():
     began = time.perf_counter()
     fill(engine, args.n)
     print(f"filled {args.n:,} step records in {time.perf_counter() - began:.1f} s ({url})")
-    calendar = WorkCalendar(holidays=national_holidays([2025, 2026]))
+    calendar = WorkCalendar(holidays=national_holidays())
     as_of = pd.Timestamp("2026-01-05", tz="UTC")
     query = steps_query(START, START + timedelta(days=366))
 

@@ -54,7 +54,7 @@ class Agency(AgencyScoped, Versioned, db.Model):
         self.active = False
 
     def before_save(self, at, by) -> None:
-        """A kelurahan hangs from a kecamatan; nothing else has a parent but itself never."""
+        """A kelurahan hangs from a kecamatan; no agency is its own parent."""
         if self.kind is AgencyKind.KELURAHAN and (
                 self.parent is None or self.parent.kind is not AgencyKind.KECAMATAN):
             raise InvalidHierarchy()

@@ -9,6 +9,7 @@ nanoseconds keep every count exact; minutes come out as floats (15.5 = 15 min 30
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from types import MappingProxyType
 
 import holidays as holiday_tables
@@ -103,10 +104,11 @@ class SpecialPeriod:
         _check_week(self.week)
 
 
-def national_holidays(years: Iterable[int], language: str = "id") -> dict[date, str]:
-    """National holidays and cuti bersama of `years`, named in `language`."""
-    return dict(holiday_tables.country_holidays(
-        "ID", years=list(years), categories=HOLIDAY_CATEGORIES, language=language))
+@cache
+def national_holidays() -> Mapping[date, str]:
+    """Indonesia's national holidays and cuti bersama, named in Indonesian; each year is filled
+    in the first time a day of it is looked up."""
+    return holiday_tables.country_holidays("ID", categories=HOLIDAY_CATEGORIES, language="id")
 
 
 @dataclass(frozen=True)
@@ -143,16 +145,6 @@ class WorkCalendar:
     def __post_init__(self):
         _check_week(self.week)
         object.__setattr__(self, "special", tuple(self.special))
-
-    @classmethod
-    def standard(cls, years: Iterable[int], local_holidays: Mapping[date, str] | Iterable[date]
-                 = (), special: Sequence[SpecialPeriod] = ()) -> "WorkCalendar":
-        """The default week with national holidays of `years` and the city's own days off."""
-        days_off = national_holidays(years)
-        if not isinstance(local_holidays, Mapping):
-            local_holidays = dict.fromkeys(local_holidays, "")
-        days_off.update({d: name or days_off.get(d, "") for d, name in local_holidays.items()})
-        return cls(holidays=days_off, special=special)
 
     def holiday(self, day: date) -> str | None:
         """The holiday name of local `day` ("" if unnamed), None on a day that is no holiday."""

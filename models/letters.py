@@ -1,6 +1,6 @@
 """Request letters (surat permohonan) from an OPD, registered with an agenda number."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import nonmember
 
 from flask_babel import lazy_gettext as _l
@@ -16,7 +16,7 @@ from .errors import DomainError, DuplicateLetterNumber
 from .office_calendar import office_calendar
 from .standards import ServiceStandard
 from .steps import StepRecord
-from .timezone import local_year, to_local
+from .timezone import FUTURE_TOLERANCE, local_year, to_local
 from .workflow import TRANSITIONS, InvalidTransition, LetterStatus, StatusChange
 
 #: The archive classification code for application requests (Permendagri 83/2022).
@@ -105,7 +105,7 @@ class RequestLetter(AgencyOwned, Archivable, db.Model):
 
     def before_save(self, at: datetime, by) -> None:
         """Check the letter and, when it is new, give it the year's next agenda number."""
-        if self.received_at > at + timedelta(minutes=5):
+        if self.received_at > at + FUTURE_TOLERANCE:
             raise DomainError(_l("The received time cannot be in the future."))
         if self.letter_date > to_local(self.received_at).date():
             raise DomainError(_l("The letter date cannot be after the day it was received."))
@@ -139,7 +139,7 @@ class RequestLetter(AgencyOwned, Archivable, db.Model):
             if acting_for is None:
                 raise DomainError(_l("Only the %(role)s (or an official acting for them) can "
                                      "do this."), role=str(transition.role.label))
-        if happened > at + timedelta(minutes=5):
+        if happened > at + FUTURE_TOLERANCE:
             raise DomainError(_l("A step of the procedure cannot be dated in the future."))
         previous = self.history[-1].happened_at if self.history else self.received_at
         if happened < previous:

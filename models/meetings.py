@@ -71,5 +71,4 @@ class Meeting(LetterPart, Archivable, db.Model):
             self.letter.move(Move.START_ANALYSIS, by=by, at=at,
                              happened_at=min(at, self.scheduled_at))
         elif self.letter.status not in MEETING_STATUSES:
-            raise DomainError(_l("A technical meeting is held once the Kasi has the letter and "
-                                 "before the decision."))
+            raise DomainError(_l("A technical meeting is held once the Kasi has the letter."))

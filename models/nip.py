@@ -25,11 +25,6 @@ class Nip:
     def is_pppk(self) -> bool:
         return self.appointed_month is None
 
-    def formatted(self) -> str:
-        """The usual printed form: 19610329 198903 1 004."""
-        n = self.number
-        return f"{n[:8]} {n[8:14]} {n[14]} {n[15:]}"
-
 
 def parse_nip(text: str) -> Nip:
     """Parse a NIP (PNS: birth date, appointment YYYYMM, sex, sequence; PPPK: YYYY + 21)."""

@@ -3,14 +3,12 @@ local holidays; national holidays and cuti bersama come from the holidays packag
 
 from collections import ChainMap
 from datetime import date
-from functools import cache
 
-import holidays as holiday_tables
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .calendar import DEFAULT_WEEK, HOLIDAY_CATEGORIES, SpecialPeriod, Window, WorkCalendar
+from .calendar import DEFAULT_WEEK, SpecialPeriod, Window, WorkCalendar, national_holidays
 from .db import Versioned, db
 from .errors import DomainError
 
@@ -74,12 +72,6 @@ class LocalHoliday(Versioned, db.Model):
         return f"{self.day} {self.name}"
 
 
-@cache
-def _national_holidays():
-    """Indonesia's national holidays and cuti bersama; years are filled in as they are asked."""
-    return holiday_tables.country_holidays("ID", categories=HOLIDAY_CATEGORIES, language="id")
-
-
 def office_calendar(session=None) -> WorkCalendar:
     """The calendar in force now, built from the database (the default week when none is kept)."""
     session = session or db.session
@@ -88,5 +80,5 @@ def office_calendar(session=None) -> WorkCalendar:
     special = [SpecialPeriod(s.first_day, s.last_day, s.week, s.name)
                for s in schedules if s.first_day is not None]
     local = {h.day: h.name for h in session.scalars(select(LocalHoliday))}
-    return WorkCalendar(week=regular, holidays=ChainMap(local, _national_holidays()),
+    return WorkCalendar(week=regular, holidays=ChainMap(local, national_holidays()),
                         special=tuple(special))

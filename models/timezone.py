@@ -1,11 +1,15 @@
 """The office's time zone: times are stored in UTC and read in Asia/Pontianak (WIB)."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date, format_datetime
 
 OFFICE_TZ = ZoneInfo("Asia/Pontianak")
+
+#: How far ahead of the server's clock a letter's received time or a move of the SOP may be
+#: typed and still not count as "in the future": a desk clock that runs a few minutes fast.
+FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
 def to_local(moment: datetime) -> datetime:

@@ -74,6 +74,10 @@ TRANSITIONS = {
     (S.IN_RKA, M.BUILD): Transition(S.BUILT, Role.KASI),
 }
 
+#: Who carries out each SOP step: the role whose move finishes it. The standards screen and the
+#: SOP page show this as the step's executor; it is not edited there.
+STEP_EXECUTOR = {t.finishes: t.role for t in TRANSITIONS.values() if t.finishes}
+
 #: Whose desk a letter in each status waits on (statuses not listed wait on nobody).
 DESK = {status: transition.role for (status, move), transition in TRANSITIONS.items()
         if move is not Move.BUILD}

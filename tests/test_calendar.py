@@ -1,5 +1,6 @@
 """The working-time calendar: hand-checked cases, properties, and a slow reference."""
 
+from collections import ChainMap
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,8 +23,9 @@ WIB = ZoneInfo("Asia/Pontianak")
 RAMADAN_2025 = SpecialPeriod(date(2025, 3, 1), date(2025, 3, 30), RAMADAN_WEEK, "Ramadan 1446 H")
 RAMADAN_2026 = SpecialPeriod(date(2026, 2, 18), date(2026, 3, 19), RAMADAN_WEEK, "Ramadan 1447 H")
 CITY_ANNIVERSARY = {date(2025, 10, 23): "Hari Jadi Kota Pontianak"}
-CALENDAR = WorkCalendar.standard([2025, 2026], local_holidays=CITY_ANNIVERSARY,
-                                 special=[RAMADAN_2025, RAMADAN_2026])
+#: As office_calendar() builds it: the city's own days off over the national table.
+CALENDAR = WorkCalendar(holidays=ChainMap(CITY_ANNIVERSARY, national_holidays()),
+                        special=[RAMADAN_2025, RAMADAN_2026])
 PLAIN = WorkCalendar()
 
 
@@ -48,7 +50,7 @@ def test_an_ordinary_week_is_2250_working_minutes():
 
 
 def test_cuti_bersama_on_monday_18_august_2025_is_not_worked():
-    calendar = WorkCalendar(holidays=national_holidays([2025]))
+    calendar = WorkCalendar(holidays=national_holidays())
     assert calendar.working_minutes(wib(2025, 8, 15, 16), wib(2025, 8, 19, 7, 45)) == 45
 
 
@@ -77,7 +79,7 @@ def test_a_local_holiday_closes_the_office_like_a_national_one():
 
 def test_september_to_november_2025_is_64_working_days_of_450_minutes():
     # 22 + 23 + 20 weekdays, less the Prophet's Birthday on Friday 5 September
-    calendar = WorkCalendar(holidays=national_holidays([2025]))
+    calendar = WorkCalendar(holidays=national_holidays())
     assert calendar.working_minutes(wib(2025, 9, 1), wib(2025, 12, 1)) == 64 * 450
 
 

@@ -12,7 +12,6 @@ def test_the_sop_approvers_nip_is_valid_and_read_back():
     assert (nip.birth_date.isoformat(), nip.appointed_year, nip.appointed_month) == \
         ("1961-03-29", 1989, 3)
     assert (nip.sex, nip.sequence, nip.is_pppk) == (1, 4, False)
-    assert nip.formatted() == "19610329 198903 1 004"
 
 
 def test_a_pppk_number_is_accepted():

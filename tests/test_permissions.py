@@ -1,5 +1,8 @@
 """The permission table, proven cell by cell through the screens themselves."""
 
+from itertools import dropwhile, takewhile
+from pathlib import Path
+
 import pytest
 
 from admin_views.permissions import ACTIONS, PAGES, RESOURCES, TABLE, can
@@ -7,6 +10,8 @@ from models import Role, db
 
 from .builders import make_agency
 from .world import EDITS, ENDPOINTS, build_world, edit_row_form
+
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 #: One test per role and resource walks all five actions (cells) on one world: view and
 #: export first, archive last, so no action hides what a later one checks.
@@ -134,6 +139,27 @@ def test_every_role_and_resource_is_in_the_table():
     for grants in TABLE.values():
         assert set(grants) <= set(RESOURCES) | set(PAGES)
         assert all(set(codes) <= set(ACTIONS) for codes in grants.values())
+
+
+def _readme_table() -> dict[str, dict[str, str]]:
+    """The README's "Who may do what" table: role -> resource -> its letters ("" for –)."""
+    section = README.read_text(encoding="utf-8").split("## Who may do what\n", 1)[1]
+    lines = takewhile(lambda line: line.startswith("|"),
+                      dropwhile(lambda line: not line.startswith("|"), section.splitlines()))
+    header, _rule, *rows = [[cell.strip() for cell in line.strip("|").split("|")]
+                            for line in lines]
+    return {role: {resource: "" if codes == "–" else codes
+                   for resource, codes in zip(header[1:], cells, strict=True)}
+            for role, *cells in rows}
+
+
+def test_the_readme_permission_table_is_the_table_in_the_code():
+    readme = _readme_table()
+    assert list(readme) == [role.value for role in Role]
+    for role in Role:
+        assert set(readme[role.value]) == set(RESOURCES) | set(PAGES)
+        for resource, codes in readme[role.value].items():
+            assert codes == TABLE[role].get(resource, ""), (role.value, resource)
 
 
 def test_anonymous_visitor_is_sent_to_the_login_page(client, app):

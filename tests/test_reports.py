@@ -18,7 +18,7 @@ from reports.export import to_csv, to_xlsx
 
 from .builders import RECEIVED, make_agency, make_letter, staff
 
-CALENDAR = WorkCalendar(holidays=national_holidays([2024, 2025]), special=(
+CALENDAR = WorkCalendar(holidays=national_holidays(), special=(
     SpecialPeriod(date(2025, 3, 1), date(2025, 3, 30), RAMADAN_WEEK, "Ramadan"),))
 AS_OF = pd.Timestamp("2025-12-31 09:00", tz="UTC")
 

@@ -28,6 +28,17 @@ def test_repeated_failures_for_one_account_pause_its_log_in(client, app):
     assert client.login(other.username).status_code == 302  # other accounts are not paused
 
 
+def test_the_pause_names_the_window_the_limit_is_configured_with(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_FAILURES_PER_ACCOUNT", "2 per 7 minutes")
+    user = make_user(Role.CLERK)
+    db.session.commit()
+    for _ in range(2):
+        assert client.login(user.username, "salah-sandi-1").status_code == 200
+    refused = client.login(user.username)
+    assert refused.status_code == 429
+    assert "Tunggu 7 menit" in refused.get_data(as_text=True)
+
+
 def test_repeated_failures_from_one_address_pause_every_log_in_from_it(client, app):
     for n in range(20):
         assert client.login(f"tebakan{n}", "salah-sandi-1").status_code == 200
