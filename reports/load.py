@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from models import Agency, Application, Decision, RequestLetter, RkaItem, StepRecord, User
+from models.decisions import budget_year_for
 
 #: The columns every report starts from.
 STEP_COLUMNS = ["step_id", "letter_id", "agenda_year", "agenda_number", "letter_number",
@@ -179,8 +180,8 @@ def load_rka(connection, fiscal_year=None, decision_year=None) -> pd.DataFrame:
              .where(RkaItem.archived_at.is_(None)))
     if fiscal_year is not None:
         query = query.where(RkaItem.fiscal_year == fiscal_year)
-    if decision_year is not None:
-        query = query.where(Decision.budget_year == decision_year + 1)
+    if decision_year is not None:  # a decision's year is known by the budget year it set
+        query = query.where(Decision.budget_year == budget_year_for(decision_year))
     frame = load_frame(connection, query, RKA_COLUMNS)
     for column in ("volume", "unit_price", "total"):
         frame[column] = _rupiah(frame[column])
