@@ -1,6 +1,7 @@
 """The one permission table (role x resource x action) and the one row-scope helper."""
 
 from models import Role
+from reports.catalogue import ReportScope
 
 VIEW, CREATE, EDIT, ARCHIVE, EXPORT = "view", "create", "edit", "archive", "export"
 ACTIONS = {"v": VIEW, "c": CREATE, "e": EDIT, "a": ARCHIVE, "x": EXPORT}
@@ -69,6 +70,11 @@ def scope(query, model, user):
     if hasattr(model, "archived_at"):
         query = query.filter(model.archived_at.is_(None))
     return query
+
+
+def report_scope(user) -> ReportScope:
+    """The rows `user`'s reports hold: the own agency's for a row-scoped role, else all."""
+    return ReportScope(user.agency_id if user.role in ROW_SCOPED else None)
 
 
 def may_own(user, record) -> bool:
