@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import click
 import pandas as pd
@@ -11,7 +10,6 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from admin_views.reports import COLUMNS, Period, build, download
 from models import Agency, DomainError, Language, Role, User, audit, db, mailer
 from models.backup import backup, restore
 from models.directory import import_agencies, import_users
@@ -20,6 +18,8 @@ from models.recording import save
 from models.reference import load_reference
 from models.register import import_register
 from models.timezone import from_local
+from reports.catalogue import COLUMNS, Period, ReportScope, build
+from reports.downloads import download
 from reports.durations import GROUPINGS
 
 
@@ -137,8 +137,8 @@ def register_commands(app) -> None:
     def report_command(name, first, last, fmt, by, output):
         """Write a report for scheduled jobs: the same file the screen downloads."""
         period = Period(first.date(), last.date())
-        system = SimpleNamespace(role=Role.SUPERVISOR, agency_id=None)
-        frame = build(name, period, system, pd.Timestamp(datetime.now(UTC)), by=by)
+        frame = build(name, period, ReportScope(agency_id=None),  # every agency's rows
+                      pd.Timestamp(datetime.now(UTC)), by=by)
         filename, content = download(name, period, frame, fmt)
         (output or Path(filename)).write_bytes(content)
         click.echo(f"{output or filename}: {len(frame)} row(s)")

@@ -1,5 +1,6 @@
 """The home page: what waits on the logged-in person now, and the pipeline at a glance."""
 
+import pandas as pd
 from flask import redirect, url_for
 from flask_admin import AdminIndexView, expose
 from flask_babel import get_locale
@@ -12,10 +13,10 @@ from models.audit import AuditHead
 from models.office_calendar import office_calendar
 from models.timezone import OFFICE_TZ
 from models.workflow import waiting_statuses
+from reports.catalogue import Period, compliance_charts
 
 from .base import now
-from .permissions import EXPORT, ROW_SCOPED, VIEW, can, scope
-from .reports import Period, compliance_charts
+from .permissions import EXPORT, VIEW, can, report_scope, scope
 
 #: How many waiting letters the home page lists before pointing to the full list.
 WAITING_SHOWN = 10
@@ -32,11 +33,12 @@ def dashboard_charts(user, period) -> list[str]:
     """This year's compliance charts, drawn once per change of data: the key holds the audit
     trail's last link, which every write moves on."""
     last_write = db.session.scalar(select(AuditHead.last_hash))
-    agency = user.agency_id if user.role in ROW_SCOPED else "all"
+    rows = report_scope(user)
+    agency = "all" if rows.agency_id is None else rows.agency_id
     key = f"charts/{agency}/{period.first}/{period.last}/{get_locale()}/{last_write}"
     charts = charts_cache.get(key)
     if charts is None:
-        charts = compliance_charts(period, user)
+        charts = compliance_charts(period, rows, pd.Timestamp(now()))
         charts_cache.set(key, charts)
     return charts
 

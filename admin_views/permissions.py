@@ -3,6 +3,7 @@
 from models import Role
 from models.contracts import Addressed, AgencyScoped
 from models.db import Archivable
+from reports.catalogue import ReportScope
 
 VIEW, CREATE, EDIT, ARCHIVE, EXPORT = "view", "create", "edit", "archive", "export"
 ACTIONS = {"v": VIEW, "c": CREATE, "e": EDIT, "a": ARCHIVE, "x": EXPORT}
@@ -71,3 +72,8 @@ def scope(query, model, user):
     if issubclass(model, Archivable):
         query = query.filter(model.archived_at.is_(None))
     return query
+
+
+def report_scope(user) -> ReportScope:
+    """The rows `user`'s reports hold: the own agency's for a row-scoped role, else all."""
+    return ReportScope(user.agency_id if user.role in ROW_SCOPED else None)

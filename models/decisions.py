@@ -16,6 +16,11 @@ from .users import User
 from .workflow import Move
 
 
+def budget_year_for(decided_year: int) -> int:
+    """The fiscal year an accepted request is budgeted in: the year after its decision."""
+    return decided_year + 1
+
+
 class Outcome(LabeledEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
@@ -48,7 +53,7 @@ class Decision(LetterPart, Archivable, db.Model):
         if self.decided_at < self.letter.received_at:
             raise DomainError(_l("A decision cannot come before the letter was received."))
         if self.outcome is Outcome.ACCEPTED:
-            self.budget_year = local_year(self.decided_at) + 1
+            self.budget_year = budget_year_for(local_year(self.decided_at))
         else:
             self.budget_year = None
             if not (self.reason or "").strip():

@@ -10,7 +10,8 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy import select
 
-from models import Agency, Application, Decision, RequestLetter, RkaItem, StepRecord, User
+from models import Agency, Application, Decision, RequestLetter, RkaItem, StepRecord, User, db
+from models.decisions import budget_year_for
 
 #: The columns every report starts from.
 STEP_COLUMNS = ["step_id", "letter_id", "agenda_year", "agenda_number", "letter_number",
@@ -23,6 +24,11 @@ TIME_COLUMNS = ["started_at", "due_at", "finished_at", "paused_since"]
 #: process memory at 20,000, 310 MB at 50,000, in about the same time). Read at each call,
 #: so tests can lower it.
 CHUNK_ROWS = 20_000
+
+
+def engine():
+    """The app's database: each report reads on a connection of its own, never the session."""
+    return db.engine
 
 
 def steps_query(start: datetime, end: datetime, agency_id=None, step=None, holder_id=None):
@@ -168,8 +174,9 @@ RKA_COLUMNS = ["code", "description", "agency", "volume", "unit", "unit_price", 
                "funding_source", "status", "letter_id", "fiscal_year"]
 
 
-def load_rka(connection, fiscal_year=None, decision_year=None) -> pd.DataFrame:
-    """RKA items of a fiscal year (or of the requests decided in a year), in exact Rupiah."""
+def load_rka(connection, fiscal_year=None, decision_year=None, agency_id=None) -> pd.DataFrame:
+    """RKA items of a fiscal year (or of the requests decided in a year), in exact Rupiah;
+    only those of one agency's requests when `agency_id` is given."""
     query = (select(RkaItem.nomenclature_code, RkaItem.description, Agency.name, RkaItem.volume,
                     RkaItem.unit, RkaItem.unit_price, RkaItem.total, RkaItem.funding_source,
                     RkaItem.status, Decision.letter_id, RkaItem.fiscal_year)
@@ -179,8 +186,10 @@ def load_rka(connection, fiscal_year=None, decision_year=None) -> pd.DataFrame:
              .where(RkaItem.archived_at.is_(None)))
     if fiscal_year is not None:
         query = query.where(RkaItem.fiscal_year == fiscal_year)
-    if decision_year is not None:
-        query = query.where(Decision.budget_year == decision_year + 1)
+    if decision_year is not None:  # a decision's year is known by the budget year it set
+        query = query.where(Decision.budget_year == budget_year_for(decision_year))
+    if agency_id is not None:
+        query = query.where(RequestLetter.agency_id == agency_id)
     frame = load_frame(connection, query, RKA_COLUMNS)
     for column in ("volume", "unit_price", "total"):
         frame[column] = _rupiah(frame[column])
@@ -192,8 +201,8 @@ LETTER_COLUMNS = ["letter_id", "agenda_year", "agenda_number", "number", "agency
                   "budget_year"]
 
 
-def load_year_letters(connection, year: int) -> pd.DataFrame:
-    """The requests registered in a year, with their decisions."""
+def load_year_letters(connection, year: int, agency_id=None) -> pd.DataFrame:
+    """The requests registered in a year, with their decisions; one agency's when given."""
     query = (select(RequestLetter.id, RequestLetter.agenda_year, RequestLetter.agenda_number,
                     RequestLetter.number, Agency.name, RequestLetter.request_kind,
                     RequestLetter.application_name, RequestLetter.status, Decision.outcome,
@@ -201,6 +210,8 @@ def load_year_letters(connection, year: int) -> pd.DataFrame:
              .join(Agency, Agency.id == RequestLetter.agency_id)
              .outerjoin(Decision, Decision.letter_id == RequestLetter.id)
              .where(RequestLetter.agenda_year == year, RequestLetter.archived_at.is_(None)))
+    if agency_id is not None:
+        query = query.where(RequestLetter.agency_id == agency_id)
     return load_frame(connection, query, LETTER_COLUMNS)
 
 
@@ -208,13 +219,15 @@ APPLICATION_COLUMNS = ["application", "agency", "spbe_category", "platform", "st
                        "year_built", "letter_id"]
 
 
-def load_applications(connection, built_by: int) -> pd.DataFrame:
-    """The inventory as it stood at the end of year `built_by`."""
+def load_applications(connection, built_by: int, agency_id=None) -> pd.DataFrame:
+    """The inventory as it stood at the end of year `built_by`; one agency's when given."""
     query = (select(Application.name, Agency.name, Application.spbe_category,
                     Application.platform, Application.status, Application.year_built,
                     Application.letter_id)
              .join(Agency, Agency.id == Application.agency_id)
              .where(Application.archived_at.is_(None),
                     (Application.year_built.is_(None)) | (Application.year_built <= built_by)))
+    if agency_id is not None:
+        query = query.where(Application.agency_id == agency_id)
     return load_frame(connection, query, APPLICATION_COLUMNS)
 

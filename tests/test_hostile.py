@@ -21,10 +21,10 @@ from wtforms.fields.core import UnboundField
 from admin_views.base import SecuredModelView
 from admin_views.fields import LocalDateTimeField, UploadField
 from admin_views.permissions import CREATE, EDIT, EXPORT, VIEW, can
-from admin_views.reports import COLUMNS
 from app import create_app
 from models import Role, WorkSchedule, db
 from models.timezone import to_local
+from reports.catalogue import COLUMNS
 
 from .builders import make_agency, make_application, make_letter, make_user, scan
 from .conftest import Client

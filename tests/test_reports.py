@@ -16,7 +16,7 @@ from models.steps import PauseReason
 from reports.durations import compliance, overdue_now, step_durations
 from reports.export import to_csv, to_xlsx
 
-from .builders import RECEIVED, make_agency, make_letter, staff
+from .builders import RECEIVED, make_agency, make_application, make_letter, make_user, staff
 
 CALENDAR = WorkCalendar(holidays=national_holidays(), special=(
     SpecialPeriod(date(2025, 3, 1), date(2025, 3, 30), RAMADAN_WEEK, "Ramadan"),))
@@ -185,6 +185,45 @@ def test_report_screens_are_closed_to_the_anonymous(client, app):
     assert client.get("/admin/reports/").status_code in (302, 403)
 
 
+@pytest.mark.parametrize("role", list(Role))
+def test_the_report_scope_is_the_own_agency_for_a_row_scoped_role_only(app, role):
+    from admin_views.permissions import ROW_SCOPED, report_scope
+    from reports.catalogue import ReportScope
+    user = make_user(role)
+    own = user.agency_id if role in ROW_SCOPED else None
+    assert report_scope(user) == ReportScope(own)
+    assert report_scope(user).agency(12345) == (12345 if own is None else own)
+
+
+def test_an_opd_users_yearly_reports_read_only_its_own_agencys_rows(client, login_as,
+                                                                     monkeypatch):
+    """The scope is an agency id applied in SQL: another agency's rows are never loaded, so a
+    name (which may change, or be spelled alike) never decides what an OPD sees."""
+    from reports import load
+    mine = make_agency(code="MINE", name="Dinas Milik Sendiri")
+    other = make_agency(code="OTHER", name="Dinas Lain")
+    for agency in (mine, other):
+        make_letter(agency=agency, status=LetterStatus.BUILT)
+        make_application(agency=agency, year_built=2025)
+    db.session.commit()
+    loaded = []
+
+    def spying(connection, query, columns):
+        frame = real(connection, query, columns)
+        loaded.append(frame)
+        return frame
+
+    real = load.load_frame
+    monkeypatch.setattr(load, "load_frame", spying)
+    login_as(Role.OPD, agency=mine)
+    annual = client.get("/admin/reports/annual/?year=2025").get_data(as_text=True)
+    budget = client.get("/admin/reports/budget/?year=2026").get_data(as_text=True)
+    assert "Dinas Milik Sendiri" in annual and "2.16.03.1.02.0005" in budget
+    assert "Dinas Lain" not in annual + budget
+    assert loaded and all(len(frame) for frame in loaded)
+    assert {name for frame in loaded for name in frame["agency"]} == {mine.name}
+
+
 
 
 def test_the_compliance_screen_draws_its_charts_itself(client, login_as, finished_letters):
@@ -304,13 +343,13 @@ def test_the_leaders_home_page_shows_this_years_compliance_charts(client, login_
 def test_open_steps_are_measured_up_to_a_now_finer_than_their_stored_seconds(app):
     """Times stored to the second parse as seconds; "now" has microseconds: the loader keeps
     both in one unit, so filling an open step's end with "now" is exact, not an error."""
-    from admin_views.reports import Period, durations_for
+    from reports.catalogue import Period, ReportScope, durations_for
     from reports.load import TIME_COLUMNS
     make_letter(agency=make_agency(), status=LetterStatus.AT_KABID)
     db.session.commit()
     as_of = pd.Timestamp("2025-03-03 02:00:00.123456", tz="UTC")
     durations = durations_for(Period(date(2025, 1, 1), date(2025, 12, 31)),
-                              staff(Role.SUPERVISOR), as_of)
+                              ReportScope(None), as_of)
     assert all(durations[c].dt.unit == "us" for c in TIME_COLUMNS)
     assert durations["open"].any() and (durations["clock_minutes"] > 0).all()
 
@@ -346,9 +385,11 @@ def step_letters(app, monkeypatch):
 
 def _whole(name, user, **filters):
     """The download as it was built before it streamed: the whole report in memory."""
-    from admin_views.reports import Period, build, download
+    from admin_views.permissions import report_scope
+    from reports.catalogue import Period, build
+    from reports.downloads import download
     period = Period(date(2025, 1, 1), date(2025, 12, 31))
-    frame = build(name, period, user, pd.Timestamp(STREAM_AS_OF), **filters)
+    frame = build(name, period, report_scope(user), pd.Timestamp(STREAM_AS_OF), **filters)
     return frame, download(name, period, frame, "csv")[1]
 
 
@@ -380,7 +421,9 @@ def test_a_streamed_download_is_byte_for_byte_the_whole_report(client, login_as,
 
 
 def test_a_streamed_download_keeps_an_opd_users_row_scope(app, step_letters):
-    from admin_views.reports import Period, step_report_csv, step_rows
+    from admin_views.permissions import report_scope
+    from reports.catalogue import Period, step_rows
+    from reports.downloads import step_report_csv
     mine, other = step_letters
     opd = staff(Role.OPD)
     opd.agency = mine
@@ -389,7 +432,7 @@ def test_a_streamed_download_keeps_an_opd_users_row_scope(app, step_letters):
     as_of = pd.Timestamp(STREAM_AS_OF)
     for name in ("step-durations", "overdue"):
         with app.test_request_context():
-            query = step_rows(name, period, opd, as_of, agency_id=other.id)
+            query = step_rows(name, period, report_scope(opd), as_of, agency_id=other.id)
             streamed = b"".join(step_report_csv(name, query, as_of))
         frame, whole = _whole(name, opd, agency_id=other.id)
         assert streamed == whole and len(frame)
@@ -431,11 +474,12 @@ def test_a_download_cut_short_gives_its_connection_back(client, login_as, step_l
 def test_a_step_report_screen_reads_only_the_page_it_shows(client, login_as, step_letters,
                                                            monkeypatch, name):
     from admin_views import reports
+    from reports.catalogue import Period, ReportScope, step_rows
     monkeypatch.setattr(reports, "PAGE_ROWS", 2)
     user = login_as(Role.SUPERVISOR)
     frame, _ = _whole(name, user)
-    query = reports.step_rows(name, reports.Period(date(2025, 1, 1), date(2025, 12, 31)),
-                              user, pd.Timestamp(STREAM_AS_OF))
+    query = step_rows(name, Period(date(2025, 1, 1), date(2025, 12, 31)), ReportScope(None),
+                      pd.Timestamp(STREAM_AS_OF))
     page, total = reports.first_page(name, query, pd.Timestamp(STREAM_AS_OF))
     pd.testing.assert_frame_equal(page.reset_index(drop=True),
                                   frame.head(2).reset_index(drop=True))
@@ -451,12 +495,13 @@ def test_a_step_report_screen_reads_only_the_page_it_shows(client, login_as, ste
 def test_an_xlsx_larger_than_a_sheet_is_refused_with_a_reason(client, login_as, step_letters,
                                                               monkeypatch):
     from admin_views import reports
+    from reports import downloads
     login_as(Role.SUPERVISOR)
     url = f"/admin/reports/?report=step-durations{YEAR_2025}&format=xlsx"
     monkeypatch.setattr(reports, "COUNT_LIMIT", 2)  # the screen's cap is not the sheet's
-    monkeypatch.setattr(reports, "XLSX_ROWS", 13)
-    assert client.get(url).mimetype == reports.XLSX  # exactly full
-    monkeypatch.setattr(reports, "XLSX_ROWS", 12)
+    monkeypatch.setattr(downloads, "XLSX_ROWS", 13)
+    assert client.get(url).mimetype == downloads.XLSX  # exactly full
+    monkeypatch.setattr(downloads, "XLSX_ROWS", 12)
     refused = client.get(url)
     assert refused.status_code == 302 and "format" not in refused.location
     page = client.get(refused.location).get_data(as_text=True)
@@ -465,8 +510,8 @@ def test_an_xlsx_larger_than_a_sheet_is_refused_with_a_reason(client, login_as, 
 
 def test_a_yearly_xlsx_larger_than_a_sheet_is_refused_too(client, login_as, budgeted_year,
                                                           monkeypatch):
-    from admin_views import reports
-    monkeypatch.setattr(reports, "XLSX_ROWS", 2)
+    from reports import downloads
+    monkeypatch.setattr(downloads, "XLSX_ROWS", 2)
     login_as(Role.SUPERVISOR)
     refused = client.get("/admin/reports/annual/?year=2025&format=xlsx")
     assert refused.status_code == 302 and "year=2025" in refused.location

@@ -1,0 +1,192 @@
+"""The report catalogue: each report's columns and title, the period and scope it covers, and
+how it is built from the loader's frames. The screens and the command line both ask here;
+who is asking reaches it only as a ReportScope, resolved once by the permission module."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+from flask_babel import lazy_gettext as _l
+
+from models.office_calendar import office_calendar
+from models.timezone import OFFICE_TZ, from_local
+
+from .annual import annual_requests, budget_document, inventory, requests_by_agency
+from .charts import bar_chart, line_chart, monthly_compliance
+from .durations import compliance, overdue_now, step_durations
+from .load import (
+    engine,
+    in_start_order,
+    load_applications,
+    load_rka,
+    load_steps,
+    load_year_letters,
+    overdue_steps,
+    steps_query,
+)
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Whose rows a report holds: one agency's, or every agency's when agency_id is None."""
+
+    agency_id: int | None
+
+    def agency(self, asked: int | None) -> int | None:
+        """The agency a report is filtered to: the scope's own, whatever was asked for."""
+        return asked if self.agency_id is None else self.agency_id
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+
+    @property
+    def bounds(self):
+        """[start, end) in UTC for the local days first..last."""
+        return (from_local(datetime.combine(self.first, time())),
+                from_local(datetime.combine(self.last + timedelta(days=1), time())))
+
+    def previous(self) -> "Period":
+        length = self.last - self.first + timedelta(days=1)
+        return Period(self.first - length, self.first - timedelta(days=1))
+
+
+#: The columns each report shows and downloads, with their headers.
+COLUMNS = {
+    "step-durations": {
+        "agenda_number": _l("Agenda no."), "letter_number": _l("Letter no."),
+        "agency_code": _l("Agency code"), "step": _l("Step"), "holder": _l("Held by"),
+        "started_at": _l("Started at"), "finished_at": _l("Finished at"),
+        "clock_minutes": _l("Clock minutes"), "working_minutes": _l("Working minutes"),
+        "paused_minutes": _l("Paused minutes"), "standard_minutes": _l("Standard minutes"),
+        "difference_minutes": _l("Difference (minutes)"),
+        "within_standard": _l("Within standard")},
+    "overdue": {
+        "agenda_number": _l("Agenda no."), "letter_number": _l("Letter no."),
+        "agency_code": _l("Agency code"), "step": _l("Step"), "holder": _l("Held by"),
+        "due_at": _l("Due at"), "minutes_past_due": _l("Working minutes past due")},
+    "compliance": {
+        "group": _l("Group"), "count": _l("Count"), "median_minutes": _l("Median (minutes)"),
+        "p90_minutes": _l("90th percentile (minutes)"),
+        "share_within": _l("Within standard (%)"), "trend_points": _l("Trend (points)")},
+    "budget": {
+        "level": _l("Level"), "code": _l("Code"), "description": _l("Description"),
+        "agency": _l("OPD"), "volume": _l("Volume"), "unit": _l("Unit"),
+        "unit_price": _l("Unit price (Rp)"), "total": _l("Total (Rp)"),
+        "funding_source": _l("Funding source"), "status": _l("Status")},
+    "annual": {
+        "agenda_number": _l("Agenda no."), "number": _l("Letter no."), "agency": _l("OPD"),
+        "request_kind": _l("Request kind"), "application_name": _l("Application name (new)"),
+        "outcome": _l("Decision"), "reason": _l("Reason"), "fiscal_year": _l("Fiscal year"),
+        "budget": _l("Total (Rp)"), "application": _l("Application built")},
+}
+TITLES = {"step-durations": _l("Step durations"), "overdue": _l("Overdue now"),
+          "compliance": _l("Compliance with the standard"),
+          "budget": _l("Budget document"), "annual": _l("Annual application report")}
+#: Reports of a whole year (the year of --from on the command line).
+YEARLY = ("budget", "annual")
+#: Reports with a row per step: their CSV streams, their screens read one page.
+STEP_REPORTS = ("step-durations", "overdue")
+
+
+def yearly(name: str, year: int, scope: ReportScope) -> dict[str, pd.DataFrame]:
+    """The budget document of fiscal `year`, or the annual report of `year`: its tables, of
+    the scope's agency only (read from the database so, not filtered after)."""
+    agency_id = scope.agency_id
+    with engine().connect() as connection:
+        if name == "budget":
+            tables = {"budget": budget_document(
+                load_rka(connection, fiscal_year=year, agency_id=agency_id))}
+        else:
+            letters = load_year_letters(connection, year, agency_id)
+            applications = load_applications(connection, year, agency_id)
+            requests = annual_requests(letters, load_rka(
+                connection, decision_year=year, agency_id=agency_id), applications)
+            tables = {"annual": requests, "by_agency": requests_by_agency(requests),
+                      "built": applications[applications["year_built"] == year],
+                      "inventory": inventory(applications)}
+    if agency_id is not None:  # one agency's rows, without the totals of the budget's levels
+        tables = {k: t[t["agency"].notna()] if "agency" in t else t for k, t in tables.items()}
+    return tables
+
+
+def scoped_steps(period: Period, scope: ReportScope, agency_id=None, step=None,
+                 holder_id=None):
+    """The query of the steps started in `period`, in the scope: a scoped report holds its
+    own agency's steps, whatever agency was asked for."""
+    return steps_query(*period.bounds, agency_id=scope.agency(agency_id), step=step,
+                       holder_id=holder_id)
+
+
+def durations_for(period: Period, scope: ReportScope, as_of, agency_id=None, step=None,
+                  holder_id=None) -> pd.DataFrame:
+    """Step durations of the steps started in `period`, in the scope."""
+    with engine().connect() as connection:
+        steps = load_steps(connection, scoped_steps(period, scope, agency_id, step, holder_id))
+    return step_durations(steps, office_calendar(), as_of)
+
+
+def shown(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The report's display columns, times in office time."""
+    frame = frame[list(COLUMNS[name])].copy()
+    for column in frame.select_dtypes(include=["datetimetz"]).columns:
+        frame[column] = frame[column].dt.tz_convert(OFFICE_TZ)
+    return frame
+
+
+def build(name: str, period: Period, scope: ReportScope, as_of, agency_id=None, step=None,
+          by="step", holder_id=None) -> pd.DataFrame:
+    """The report `name` for `period` as a DataFrame with its display columns, in the scope."""
+    if name in YEARLY:
+        return yearly(name, period.first.year, scope)[name][list(COLUMNS[name])]
+    calendar = office_calendar()
+
+    def durations(of: Period):
+        return durations_for(of, scope, as_of, agency_id, step, holder_id)
+
+    if name == "compliance":
+        frame = compliance(durations(period), by, previous=durations(period.previous()))
+        frame = frame.rename(columns={by: "group"})
+    elif name == "overdue":
+        frame = overdue_now(durations(period), calendar, as_of)
+    else:
+        frame = durations(period)
+    return shown(name, frame)
+
+
+def step_rows(name: str, period: Period, scope: ReportScope, as_of, agency_id=None, step=None,
+              holder_id=None):
+    """The ordered query of the steps a step report lists, in the scope: for "overdue" only
+    the overdue ones."""
+    query = scoped_steps(period, scope, agency_id, step, holder_id)
+    return overdue_steps(query, as_of) if name == "overdue" else in_start_order(query)
+
+
+def step_report(name: str, steps: pd.DataFrame, calendar, as_of) -> pd.DataFrame:
+    """Some rows of a step report as build() shows them: every row stands on its own."""
+    durations = step_durations(steps, calendar, as_of)
+    return shown(name, overdue_now(durations, calendar, as_of) if name == "overdue"
+                 else durations)
+
+
+def step_page(name: str, query, as_of, rows: int) -> pd.DataFrame:
+    """The first `rows` rows of a step report's query, as build() shows them, the rest unread."""
+    with engine().connect() as connection:
+        steps = load_steps(connection, query.limit(rows))
+    return step_report(name, steps, office_calendar(), as_of)
+
+
+def compliance_charts(period: Period, scope: ReportScope, as_of, agency_id=None,
+                      step=None) -> list[str]:
+    """Compliance per step, and its monthly trend, as inline SVG."""
+    durations = durations_for(period, scope, as_of, agency_id, step)
+    per_step = compliance(durations, "step")
+    axis = str(_l("Within standard (%)"))
+    return [
+        bar_chart(per_step["step"], per_step["share_within"],
+                  str(_l("Within standard per step")), axis),
+        line_chart(monthly_compliance(durations), str(_l("Monthly trend")), axis,
+                   str(_l("Step"))),
+    ]
