@@ -152,7 +152,7 @@ class Sender:
         self.app = app
         self._changed = threading.Condition()  # guards the fields below; wakes the waiters
         self._keys: set[int] = set()
-        self._busy = self._stopping = self._stopped_at_exit = False
+        self._busy = self._stopping = self._exit_hook = False
         self._thread: threading.Thread | None = None
 
     def hand_over(self, keys: list[int]) -> None:
@@ -164,9 +164,9 @@ class Sender:
                 self._stopping = False
                 self._thread = threading.Thread(target=self._run, name="mail-sender", daemon=True)
                 self._thread.start()
-                if not self._stopped_at_exit:
+                if not self._exit_hook:  # once: the thread may be started again after a stop
                     atexit.register(self.stop, timeout=float(self.app.config["MAIL_TIMEOUT"]))
-                    self._stopped_at_exit = True
+                    self._exit_hook = True
             self._changed.notify_all()
 
     def idle(self, timeout: float | None = None) -> bool:
@@ -175,8 +175,8 @@ class Sender:
             return self._changed.wait_for(lambda: not self._keys and not self._busy, timeout)
 
     def stop(self, timeout: float | None = None) -> None:
-        """Let the thread send what it was handed, then end it (at exit, and after a test).
-        Whatever it could not send in `timeout` is claimed in the outbox: cron sends it later."""
+        """Let the thread send what it was handed, then end it (at exit, and after a test);
+        what it has not sent when `timeout` runs out stays in the outbox for cron."""
         with self._changed:
             thread, self._stopping = self._thread, True
             self._changed.notify_all()
@@ -218,7 +218,7 @@ def sender(app) -> Sender:
 
 def init_app(app) -> None:
     """After a request whose transaction queued emails, hand them to the mail thread."""
-    app.extensions["mail_sender"] = thread = Sender(app)
+    app.extensions["mail_sender"] = mail_thread = Sender(app)
 
     @app.after_request
     def send_queued(response):
@@ -226,5 +226,5 @@ def init_app(app) -> None:
         # saved ones only: a rolled-back transaction took its emails with it
         keys = [inspect(mail).identity[0] for mail in queued if inspect(mail).persistent]
         if keys and app.config.get("MAIL_SERVER"):  # mail off: they wait in the outbox
-            thread.hand_over(keys)
+            mail_thread.hand_over(keys)
         return response
