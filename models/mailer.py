@@ -1,12 +1,22 @@
-"""Sending the outbox by SMTP: right after the request that queued the emails, and again by
-`flask notifications send` (cron) for those whose wait is over.
+"""Sending the outbox by SMTP, never while a user waits: the request writes its emails in its
+own transaction and hands their ids to this process's mail thread, which sends them after the
+response has gone; `flask notifications send` (cron) sends those whose wait is over.
+
+Why one thread per process: it needs nothing besides the app (no broker, no worker to run and
+watch), frees the response and the worker alike (Werkzeug's `call_on_close` would still hold a
+gunicorn worker for up to MAIL_TIMEOUT), and stays safe with several processes and cron
+because each email is claimed in the database before it is sent. It starts on the first email,
+in the process that serves, and sends what it holds at exit; an email it could not finish (the
+process was killed) stays in the outbox, due at its next try, for cron.
 
 A failure is written on the email's row, which is tried again later, each time waiting longer;
 it never reaches the request, whose record is already saved.
 """
 
+import atexit
 import smtplib
 import ssl
+import threading
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -134,19 +144,87 @@ def _message(mail, config) -> EmailMessage:
     return message
 
 
+class Sender:
+    """The process's mail thread: sends the emails that requests hand over, one batch at a
+    time, after their responses have gone."""
+
+    def __init__(self, app):
+        self.app = app
+        self._changed = threading.Condition()  # guards the fields below; wakes the waiters
+        self._keys: set[int] = set()
+        self._busy = self._stopping = self._exit_hook = False
+        self._thread: threading.Thread | None = None
+
+    def hand_over(self, keys: list[int]) -> None:
+        """Queue saved emails' ids for the thread, starting it on first use (so in the process
+        that serves, after gunicorn forked it); returns at once."""
+        with self._changed:
+            self._keys.update(keys)
+            if self._thread is None or not self._thread.is_alive():
+                self._stopping = False
+                self._thread = threading.Thread(target=self._run, name="mail-sender", daemon=True)
+                self._thread.start()
+                if not self._exit_hook:  # once: the thread may be started again after a stop
+                    atexit.register(self.stop, timeout=float(self.app.config["MAIL_TIMEOUT"]))
+                    self._exit_hook = True
+            self._changed.notify_all()
+
+    def idle(self, timeout: float | None = None) -> bool:
+        """Wait until every email handed over has been tried; False if `timeout` ran out."""
+        with self._changed:
+            return self._changed.wait_for(lambda: not self._keys and not self._busy, timeout)
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Let the thread send what it was handed, then end it (at exit, and after a test);
+        what it has not sent when `timeout` runs out stays in the outbox for cron."""
+        with self._changed:
+            thread, self._stopping = self._thread, True
+            self._changed.notify_all()
+        if thread is not None:
+            thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._keys or self._stopping)
+                if not self._keys:  # stopping, and nothing is left
+                    self._thread = None  # a later hand-over starts a new thread
+                    return
+                keys, self._keys, self._busy = sorted(self._keys), set(), True
+            try:
+                self._send(keys)
+            finally:
+                with self._changed:
+                    self._busy = False
+                    self._changed.notify_all()
+
+    def _send(self, keys: list[int]) -> None:
+        with self.app.app_context():
+            for start in range(0, len(keys), BATCH):
+                try:
+                    # a session and connection of the thread's own, given back after each batch
+                    with Session(db.engine) as session:
+                        send_pending(session, self.app.config, datetime.now(UTC),
+                                     only=keys[start:start + BATCH])
+                except Exception:  # the thread lives on; these emails wait for cron
+                    self.app.logger.exception("Sending queued emails failed; they stay in the "
+                                              "outbox")
+
+
+def sender(app) -> Sender:
+    """The app's mail thread (tests wait on it, or stop it)."""
+    return app.extensions["mail_sender"]
+
+
 def init_app(app) -> None:
-    """After a request whose transaction queued emails, send those emails."""
+    """After a request whose transaction queued emails, hand them to the mail thread."""
+    app.extensions["mail_sender"] = mail_thread = Sender(app)
 
     @app.after_request
     def send_queued(response):
         queued = db.session.info.pop(SESSION_QUEUED_MAIL, None) or []
         # saved ones only: a rolled-back transaction took its emails with it
         keys = [inspect(mail).identity[0] for mail in queued if inspect(mail).persistent]
-        if keys:
-            try:
-                # a session of its own: nothing of the request's is committed by the sender
-                with Session(db.engine) as session:
-                    send_pending(session, app.config, datetime.now(UTC), only=keys)
-            except Exception:  # the record is saved; its emails wait for `notifications send`
-                app.logger.exception("Sending queued emails failed; they stay in the outbox")
+        if keys and app.config.get("MAIL_SERVER"):  # mail off: they wait in the outbox
+            mail_thread.hand_over(keys)
         return response

@@ -1,7 +1,10 @@
 """Notices and emails: a real SMTP server on loopback receives what the panel sends."""
 
+import asyncio
 import email
 import socket
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from email import policy
 
@@ -11,7 +14,7 @@ from sqlalchemy import select
 
 from models import Language, LetterStatus, Meeting, Notice, NoticeKind, OutgoingMail, Role, db
 from models.addresses import InvalidEmail, clean_email
-from models.mailer import retry_after, send_pending
+from models.mailer import retry_after, send_pending, sender
 from models.timezone import to_local
 
 from .builders import make_agency, make_letter, make_notice, make_user
@@ -33,12 +36,17 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    """aiosmtpd on 127.0.0.1: every message it accepts lands in `inbox`."""
+    """aiosmtpd on 127.0.0.1: every message it accepts lands in `inbox`; with `hold` set, only
+    after that many seconds, or once `released` is set."""
 
     def __init__(self, port):
         self.port, self.inbox, self.controller = port, [], None
+        self.hold, self.released = 0, threading.Event()
 
     async def handle_DATA(self, server, session, envelope):
+        until = time.monotonic() + self.hold
+        while time.monotonic() < until and not self.released.is_set():
+            await asyncio.sleep(0.05)
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         self.inbox.append((envelope.rcpt_tos, message))
         return "250 Message accepted for delivery"
@@ -66,6 +74,7 @@ def smtp(app):
     saved = {key: app.config[key] for key in settings}
     app.config.update(settings)
     yield server
+    sender(app).stop(timeout=30)  # the app's mail thread ends before its server does
     server.stop()
     app.config.update(saved)
 
@@ -103,8 +112,11 @@ def office_time(moment: datetime) -> str:
 
 
 def post(client, path, data):
-    """Post with the token from a light page: the leaders' home page draws charts."""
-    return client.post(path, {**data, "csrf_token": client.token("/admin/notices/")})
+    """Post with the token from a light page (the leaders' home page draws charts), then wait
+    for the mail thread to try the emails the request queued."""
+    response = client.post(path, {**data, "csrf_token": client.token("/admin/notices/")})
+    assert sender(client.app).idle(timeout=30)
+    return response
 
 
 def schedule_meeting(client, letter, when):
@@ -212,6 +224,30 @@ def test_a_disposition_tells_the_official_who_receives_it(client, login_as, mail
     assert f"{kadis.full_name} mendisposisikan surat permohonan kepada Anda" in body
     assert "Instruksi: Proses lebih lanjut, Telaah" in body and "Catatan: Mohon segera" in body
     assert notices(kadis) == []
+
+
+def test_the_response_does_not_wait_for_the_mail_server(app, client, login_as, smtp):
+    smtp.hold = 20  # the server takes this long to accept an email
+    app.config["MAIL_TIMEOUT"] = 30  # and the app is ready to wait for it
+    smtp.start()
+    kabid = make_user(Role.KABID, email="kabid@pontianak.go.id.example")
+    letter = make_letter(status=LetterStatus.AT_KADIS)
+    db.session.commit()
+    login_as(Role.KADIS)
+    form = {"letter": letter.id, "to_user": kabid.id, "instructions": ["process"],
+            "disposed_at": office_time(datetime.now(UTC)),
+            "csrf_token": client.token("/admin/notices/")}
+
+    started = time.monotonic()
+    response = client.post("/admin/dispositions/new/", form)
+
+    assert response.status_code == 302 and time.monotonic() - started < smtp.hold / 2
+    assert smtp.inbox == []  # the page came back while the server still held the email
+    smtp.released.set()
+    assert sender(app).idle(timeout=30)
+    assert len(smtp.to("kabid@pontianak.go.id.example")) == 1
+    [mail] = outbox()
+    assert mail.sent_at and mail.attempts == 1
 
 
 def test_a_failed_send_is_kept_and_sent_exactly_once_when_the_server_is_back(
