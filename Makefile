@@ -63,7 +63,7 @@ if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
   echo "make: installing $(1) (apt-get)"; \
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
 elif command -v apt-get >/dev/null; then \
-  echo >&2 "make: the browser tests need $(1); install them with"; \
+  echo >&2 "make: the browser tests need $(1); install with"; \
   echo >&2 "  sudo apt-get update && sudo apt-get install -y $(1)"; exit 1; \
 else \
   echo >&2 "make: the browser tests need $(1) (Debian's names): install them, and set"; \
