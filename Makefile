@@ -13,16 +13,63 @@ BIND ?= 127.0.0.1:8000
 #: The development key in config.py: every process would sign with a key anyone can read.
 DEV_SECRET_KEY := dev-only-change-me
 
-.PHONY: run serve load screenshots test setup translations messages lint clean
+.PHONY: run serve load screenshots test setup translations messages lint clean lock browser
 
-$(BIN)/flask: pyproject.toml
+#: The lock: every package of the app and its `test` extra, pinned with hashes, for every
+#: platform and Python from 3.11 (`make lock` writes it; see "Dependencies" in the README).
+LOCK := requirements.lock
+#: The lock tool (uv), pinned, in its own environment: only `make lock` needs it.
+UV_VERSION := 0.13.8
+UV := .uv/bin/uv
+#: What the lock is made from, as one hash: the lock records it, so an edit to pyproject.toml's
+#: dependencies that was not followed by `make lock` stops the install instead of going unseen.
+LOCK_INPUTS = $(shell $(PYTHON) -c 'import hashlib, json, tomllib; \
+  p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+  s = [p["requires-python"], p["dependencies"], p["optional-dependencies"]["test"]]; \
+  print(hashlib.sha256(json.dumps(s).encode()).hexdigest()[:16])' 2>/dev/null)
+
+$(BIN)/flask: $(LOCK) pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo >&2 "make: Python 3.11 or newer is needed (PYTHON=$(PYTHON) is older)"; exit 1; }
+	@grep -qx '# inputs: $(LOCK_INPUTS)' $(LOCK) || \
+	  { echo >&2 "make: $(LOCK) is older than pyproject.toml's dependencies: run  make lock"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-#: axe-core, the accessibility checker the browser tests run (the npm package).
+# Resolves pyproject.toml's dependencies from the package index, keeping the locked versions
+# that still fit (delete the lock first to move every pin): the one step that changes the lock.
+# Commit the lock it writes.
+lock:
+	[ -x $(UV) ] || { $(PYTHON) -m venv .uv && .uv/bin/pip install --quiet uv==$(UV_VERSION); }
+	$(UV) pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+	  --generate-hashes --quiet --custom-compile-command "make lock" -o $(LOCK).new
+	{ echo '# inputs: $(LOCK_INPUTS)'; cat $(LOCK).new; } > $(LOCK) && rm $(LOCK).new
+
+#: The browser the browser tests drive: Debian's Chromium (Playwright's own download is not
+#: used); tests/conftest.py reads the same variable.
+export CHROMIUM ?= /usr/bin/chromium
+#: axe-core, the accessibility checker the browser tests run (the npm package), at the version
+#: the tests were written against.
+AXE_VERSION := 4.14.1
 AXE := .browser/node_modules/axe-core/axe.min.js
+
+# apt_need PACKAGES: install Debian packages the tests need when make runs as root; otherwise stop
+# at once, naming the command that does it.
+define apt_need
+if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+  echo "make: installing $(1) (apt-get)"; \
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
+elif command -v apt-get >/dev/null; then \
+  echo >&2 "make: the browser tests need $(1); install with"; \
+  echo >&2 "  sudo apt-get update && sudo apt-get install -y $(1)"; exit 1; \
+else \
+  echo >&2 "make: the browser tests need $(1) (Debian's names): install them, and set"; \
+  echo >&2 "  CHROMIUM to the Chromium executable when it is not $(CHROMIUM)"; exit 1; \
+fi
+endef
 
 setup: $(BIN)/flask translations
 
@@ -57,21 +104,27 @@ serve: setup
 load: setup
 	bench/load.sh
 
-$(AXE):
-	npm install --silent --no-audit --no-fund --prefix .browser axe-core@4
+# Checked on every run, not as a file target: a Chromium that is gone must be noticed.
+browser:
+	@[ -x "$(CHROMIUM)" ] || { $(call apt_need,chromium); }
+	@[ -x "$(CHROMIUM)" ] || { echo >&2 "make: no Chromium at CHROMIUM=$(CHROMIUM)"; exit 1; }
 
-test: setup $(AXE)
+$(AXE):
+	@command -v npm >/dev/null || { $(call apt_need,nodejs npm); }
+	npm install --silent --no-audit --no-fund --prefix .browser axe-core@$(AXE_VERSION)
+
+test: browser $(AXE) setup
 	@for url in $(TEST_DATABASE_URLS); do \
 	  echo "== tests on $${url%%://*}"; \
 	  TEST_DATABASE_URL="$$url" $(BIN)/python -m pytest || exit 1; \
 	done
 
 # The README's screenshots: the browser walks, leaving theirs in docs/screenshots.
-screenshots: setup $(AXE)
+screenshots: browser $(AXE) setup
 	SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_browser_walks.py
 
 lint: $(BIN)/flask
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) instance .browser
+	rm -rf $(VENV) instance .browser .uv
