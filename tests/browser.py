@@ -33,22 +33,18 @@ class Desk:
             f"{r.status} {r.url}"))
         self.page.on("dialog", lambda dialog: dialog.accept())
 
-    def login(self, username, password=PASSWORD):
+    def login(self, username, password=PASSWORD, lands_on="**/admin/"):
         page = self.page
         page.goto("/auth/login")
         page.get_by_label("Nama pengguna").fill(username)
         page.get_by_label("Kata sandi").fill(password)
         page.get_by_role("button", name="Masuk").click()
-        page.wait_for_url("**/admin/")
+        page.wait_for_url(lands_on)
 
     def first_login(self, username, first_password, password=PASSWORD):
         """Log in with the password someone else chose, and choose one's own as asked."""
+        self.login(username, first_password, lands_on="**/auth/password")
         page = self.page
-        page.goto("/auth/login")
-        page.get_by_label("Nama pengguna").fill(username)
-        page.get_by_label("Kata sandi").fill(first_password)
-        page.get_by_role("button", name="Masuk").click()
-        page.wait_for_url("**/auth/password")
         page.locator("#current").fill(first_password)
         page.locator("#new").fill(password)
         page.locator("#repeat").fill(password)
