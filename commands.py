@@ -16,7 +16,8 @@ from models import Agency, DomainError, Language, Role, User, audit, db, mailer
 from models.backup import backup, restore
 from models.office_calendar import office_calendar
 from models.recording import save
-from models.register import import_register
+from models.register import import_register, read_file
+from models.register_file import UnreadableRegister
 from models.standards import load_sop_standards
 from models.timezone import from_local
 from reports.durations import GROUPINGS
@@ -100,15 +101,6 @@ def send_notifications():
                                    f"the outbox (table outgoing_mail)")
 
 
-def _read_register(path: Path) -> list[dict]:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame = pd.read_excel(path, dtype=str).fillna("")
-    else:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    frame.columns = [str(c).strip().rstrip("*") for c in frame.columns]
-    return frame.to_dict("records")
-
-
 def register_commands(app) -> None:
     app.cli.add_command(calendar_cli)
     app.cli.add_command(audit_cli)
@@ -135,17 +127,23 @@ def register_commands(app) -> None:
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_register_command(file):
         """Import a paper register (CSV or XLSX): every row, or nothing."""
-        rows = _read_register(file)
         at = datetime.now(UTC)
-        with click.progressbar(length=len(rows), label="Importing") as bar:
-            errors = import_register(db.session, rows, file.parent, at, progress=bar.update)
+        try:
+            rows, errors = read_file(file)
+            with click.progressbar(length=len(rows), label=_("Importing")) as bar:
+                errors += import_register(db.session, rows, file.parent, at,
+                                          progress=bar.update)
+        except UnreadableRegister as exc:
+            db.session.rollback()
+            raise click.ClickException(f"{file.name}: {exc}") from None
         if errors:
             db.session.rollback()
-            for error in errors:
+            for error in sorted(errors, key=lambda e: e.line):
                 click.echo(str(error), err=True)
-            raise click.ClickException(f"{len(errors)} bad row(s): nothing was imported")
+            raise click.ClickException(_("%(count)s bad row(s): nothing was imported",
+                                         count=len(errors)))
         db.session.commit()
-        click.echo(f"imported {len(rows)} request(s)")
+        click.echo(_("imported %(count)s request(s)", count=len(rows)))
 
     @app.cli.command("create-user")
     @click.option("--username", required=True)

@@ -159,9 +159,14 @@ def iter_steps(connection, query) -> Iterator[pd.DataFrame]:
 CENT = Decimal("0.01")
 
 
-def _rupiah(values: pd.Series) -> pd.Series:
-    """Exact Rupiah: PostgreSQL and MariaDB give Decimals, SQLite floats of the same cents."""
+def _hundredths(values: pd.Series) -> pd.Series:
+    """Exact volumes: PostgreSQL and MariaDB give Decimals, SQLite floats of the same cents."""
     return values.map(lambda v: Decimal(str(v)).quantize(CENT))
+
+
+def _rupiah(values: pd.Series) -> pd.Series:
+    """Exact Rupiah from the whole sen the column stores (models.db.Rupiah)."""
+    return values.map(lambda v: Decimal(int(v)).scaleb(-2))
 
 
 RKA_COLUMNS = ["code", "description", "agency", "volume", "unit", "unit_price", "total",
@@ -182,7 +187,8 @@ def load_rka(connection, fiscal_year=None, decision_year=None) -> pd.DataFrame:
     if decision_year is not None:
         query = query.where(Decision.budget_year == decision_year + 1)
     frame = load_frame(connection, query, RKA_COLUMNS)
-    for column in ("volume", "unit_price", "total"):
+    frame["volume"] = _hundredths(frame["volume"])
+    for column in ("unit_price", "total"):
         frame[column] = _rupiah(frame[column])
     return frame
 

@@ -73,8 +73,8 @@ def test_one_bad_row_imports_nothing_and_names_the_row_and_column(app, office):
     path = _write(office, [BUDGETED, bad, REGISTERED])
     result = app.test_cli_runner().invoke(args=["import-register", str(path)])
     assert result.exit_code != 0
-    assert "line 3, column decided_at" in result.output
-    assert "nothing was imported" in result.output
+    assert "baris 3, kolom decided_at" in result.output
+    assert "tidak ada yang diimpor" in result.output
     db.session.expire_all()
     assert db.session.query(RequestLetter).count() == 0
 
@@ -84,6 +84,6 @@ def test_a_row_that_breaks_the_procedure_is_refused(app, office):
     bad[HEADER.index("disposed_to_kasi_at")] = "2024-03-04 09:30"  # before the Kabid had it
     path = _write(office, [REGISTERED, bad])
     result = app.test_cli_runner().invoke(args=["import-register", str(path)])
-    assert result.exit_code != 0 and "line 3" in result.output
+    assert result.exit_code != 0 and "baris 3" in result.output
     db.session.expire_all()
     assert db.session.query(RequestLetter).count() == 0

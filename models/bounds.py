@@ -1,0 +1,62 @@
+"""What any record's fields must be to be saved: the checks the screens' forms make, kept in
+the model so that every writer (the screens, the register import, the command line) shares
+them. `save()` runs them before the model's own rules."""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect
+
+from .errors import DomainError
+
+#: The first year a date may have: the office keeps no records from before the Republic.
+FIRST_YEAR = 1945
+#: The longest text a Text column takes: pages of notes, and within MariaDB's 65,535-byte TEXT
+#: even at four bytes a character.
+TEXT_LIMIT = 10_000
+#: Characters nobody types: the control characters but tab, newline and carriage return
+#: (PostgreSQL refuses NUL outright, and a terminal acts on BEL).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def last_year(at: datetime) -> int:
+    """The last year a date may have when saved at `at`: plans reach into next year."""
+    return at.year + 1
+
+
+def check_fields(record, at: datetime) -> None:
+    """Refuse a text with control characters or longer than its column, a date outside
+    FIRST_YEAR..next year, a number that is not finite; the error names the field."""
+    for attribute in inspect(record).mapper.column_attrs:
+        value = getattr(record, attribute.key)
+        if value is not None:
+            _check(attribute.key, attribute.columns[0].type, value, at)
+
+
+def _check(field, type_, value, at) -> None:
+    if isinstance(value, str):
+        if CONTROL.search(value):
+            raise DomainError(_l("Remove the control characters from the text."), field=field)
+        limit = getattr(type_, "length", None) or TEXT_LIMIT
+        if len(value) > limit:
+            raise DomainError(_l("At most %(max)s characters."), field=field, max=limit)
+    elif isinstance(value, date | datetime):
+        if not FIRST_YEAR <= value.year <= last_year(at):
+            raise DomainError(_l("The year must be between %(first)s and %(last)s."),
+                              field=field, first=FIRST_YEAR, last=last_year(at))
+    elif isinstance(value, Decimal) and not value.is_finite():
+        raise DomainError(_l("Enter a number."), field=field)
+
+
+def check_amount(field: str, value: Decimal | None, low: Decimal, high: Decimal) -> None:
+    """A money or quantity field: a finite number of low..high with at most two decimals."""
+    if value is None or not value.is_finite():
+        raise DomainError(_l("Enter a number."), field=field)
+    if not low <= value <= high:
+        raise DomainError(_l("The amount must be between %(low)s and %(high)s."), field=field,
+                          low=low, high=high)
+    if value.as_tuple().exponent < -2:
+        raise DomainError(_l("At most %(places)s digits after the decimal point."),
+                          field=field, places=2)
