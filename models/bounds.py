@@ -1,6 +1,6 @@
 """What any record's fields must be to be saved: the checks the screens' forms make, kept in
 the model so that every writer (the screens, the register import, the command line) shares
-them. `save()` runs them before the model's own rules."""
+them. `save()` runs them around the model's own rules."""
 
 import re
 from datetime import date, datetime
@@ -27,31 +27,37 @@ def last_year(at: datetime) -> int:
 
 
 def check_fields(record, at: datetime) -> None:
-    """Refuse a text with control characters or longer than its column, a date outside
-    FIRST_YEAR..next year, a number that is not finite; the error names the field."""
+    """Before the model's own rules (which query and compute with them): refuse a text with
+    control characters, a date outside FIRST_YEAR..next year, a number that is not finite."""
+    for key, _type, value in _values(record):
+        if isinstance(value, str) and CONTROL.search(value):
+            raise DomainError(_l("Remove the control characters from the text."), field=key)
+        if isinstance(value, date | datetime) and not FIRST_YEAR <= value.year <= last_year(at):
+            raise DomainError(_l("The year must be between %(first)s and %(last)s."),
+                              field=key, first=FIRST_YEAR, last=last_year(at))
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise DomainError(_l("Enter a number."), field=key)
+
+
+def check_lengths(record) -> None:
+    """After the model's own rules (which may tidy a text, as a NIP's spaces): refuse a text
+    longer than its column."""
+    for key, type_, value in _values(record):
+        limit = getattr(type_, "length", None) or TEXT_LIMIT
+        if isinstance(value, str) and len(value) > limit:
+            raise DomainError(_l("At most %(max)s characters."), field=key, max=limit)
+
+
+def _values(record):
     for attribute in inspect(record).mapper.column_attrs:
         value = getattr(record, attribute.key)
         if value is not None:
-            _check(attribute.key, attribute.columns[0].type, value, at)
+            yield attribute.key, attribute.columns[0].type, value
 
 
-def _check(field, type_, value, at) -> None:
-    if isinstance(value, str):
-        if CONTROL.search(value):
-            raise DomainError(_l("Remove the control characters from the text."), field=field)
-        limit = getattr(type_, "length", None) or TEXT_LIMIT
-        if len(value) > limit:
-            raise DomainError(_l("At most %(max)s characters."), field=field, max=limit)
-    elif isinstance(value, date | datetime):
-        if not FIRST_YEAR <= value.year <= last_year(at):
-            raise DomainError(_l("The year must be between %(first)s and %(last)s."),
-                              field=field, first=FIRST_YEAR, last=last_year(at))
-    elif isinstance(value, Decimal) and not value.is_finite():
-        raise DomainError(_l("Enter a number."), field=field)
-
-
-def check_amount(field: str, value: Decimal | None, low: Decimal, high: Decimal) -> None:
+def check_amount(field: str, value: Decimal | int | None, low: Decimal, high: Decimal) -> None:
     """A money or quantity field: a finite number of low..high with at most two decimals."""
+    value = None if value is None else Decimal(value)
     if value is None or not value.is_finite():
         raise DomainError(_l("Enter a number."), field=field)
     if not low <= value <= high:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from .announcements import announce as queue_notices
 from .audit import stamp
-from .bounds import check_fields
+from .bounds import check_fields, check_lengths
 from .contracts import AgencyOwned, Record
 from .errors import AgencyScopeViolation
 
@@ -40,6 +40,7 @@ def save(session: Session, record: Record, *, at: datetime, by: "User | None",
             raise AgencyScopeViolation()
         check_fields(record, at)
         record.before_save(at=at, by=by)
+        check_lengths(record)
         if announce:
             queue_notices(record, at=at, by=by, created=created)
     session.flush()
