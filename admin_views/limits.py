@@ -7,11 +7,10 @@ from decimal import Decimal
 from flask_babel import gettext
 from wtforms import validators
 
-from models.bounds import CONTROL, FIRST_YEAR
+from models.bounds import CONTROL, FIRST_YEAR, LAST_YEAR
 
-#: Years a date typed into a form or a filter may have; anything else is a typing error (a
-#: record's own dates are held to FIRST_YEAR..next year by the model when it is saved).
-YEARS = range(FIRST_YEAR, 2101)
+#: Years a date typed into a form or a filter may have (the model's): anything else is a typo.
+YEARS = range(FIRST_YEAR, LAST_YEAR + 1)
 #: Integer columns are 32-bit on every backend.
 INTEGERS = range(-(2**31), 2**31)
 #: The longest search or filter text: longer than any short column, and far inside SQLite's

@@ -11,8 +11,9 @@ from sqlalchemy import inspect
 
 from .errors import DomainError
 
-#: The first year a date may have: the office keeps no records from before the Republic.
-FIRST_YEAR = 1945
+#: The years a date may have: no records from before the Republic, and none planned past the
+#: century (a calendar is kept years ahead; history's own rules refuse the future).
+FIRST_YEAR, LAST_YEAR = 1945, 2100
 #: The longest text a Text column takes: pages of notes, and within MariaDB's 65,535-byte TEXT
 #: even at four bytes a character.
 TEXT_LIMIT = 10_000
@@ -21,20 +22,15 @@ TEXT_LIMIT = 10_000
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def last_year(at: datetime) -> int:
-    """The last year a date may have when saved at `at`: plans reach into next year."""
-    return at.year + 1
-
-
-def check_fields(record, at: datetime) -> None:
+def check_fields(record) -> None:
     """Before the model's own rules (which query and compute with them): refuse a text with
-    control characters, a date outside FIRST_YEAR..next year, a number that is not finite."""
+    control characters, a date outside FIRST_YEAR..LAST_YEAR, a number that is not finite."""
     for key, _type, value in _values(record):
         if isinstance(value, str) and CONTROL.search(value):
             raise DomainError(_l("Remove the control characters from the text."), field=key)
-        if isinstance(value, date | datetime) and not FIRST_YEAR <= value.year <= last_year(at):
+        if isinstance(value, date | datetime) and not FIRST_YEAR <= value.year <= LAST_YEAR:
             raise DomainError(_l("The year must be between %(first)s and %(last)s."),
-                              field=key, first=FIRST_YEAR, last=last_year(at))
+                              field=key, first=FIRST_YEAR, last=LAST_YEAR)
         if isinstance(value, Decimal) and not value.is_finite():
             raise DomainError(_l("Enter a number."), field=key)
 

@@ -38,7 +38,7 @@ def save(session: Session, record: Record, *, at: datetime, by: "User | None",
     with session.no_autoflush:
         if not may_own(by, record):
             raise AgencyScopeViolation()
-        check_fields(record, at)
+        check_fields(record)
         record.before_save(at=at, by=by)
         check_lengths(record)
         if announce:
