@@ -5,7 +5,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from decimal import Decimal
+from decimal import Context, Decimal
 
 import pandas as pd
 from sqlalchemy import select
@@ -159,9 +159,14 @@ def iter_steps(connection, query) -> Iterator[pd.DataFrame]:
 CENT = Decimal("0.01")
 
 
+#: Room for any volume an older SQLite row may hold (1e40 was once imported): quantizing it
+#: in the default 28 digits would fail the whole report.
+WIDE = Context(prec=400)
+
+
 def _hundredths(values: pd.Series) -> pd.Series:
     """Exact volumes: PostgreSQL and MariaDB give Decimals, SQLite floats of the same cents."""
-    return values.map(lambda v: Decimal(str(v)).quantize(CENT))
+    return values.map(lambda v: Decimal(str(v)).quantize(CENT, context=WIDE))
 
 
 def _rupiah(values: pd.Series) -> pd.Series:
