@@ -12,11 +12,12 @@ from sqlalchemy import select
 
 from models import Agency, DomainError, Language, Role, User, audit, db, mailer
 from models.backup import backup, restore
-from models.directory import import_agencies, import_users
+from models.directory import AGENCY_COLUMNS, USER_COLUMNS, import_agencies, import_users
 from models.office_calendar import office_calendar
 from models.recording import save
 from models.reference import load_reference
-from models.register import import_register
+from models.register import import_register, read_file
+from models.register_file import UnreadableRegister, read_register
 from models.timezone import from_local
 from reports.catalogue import COLUMNS, Period, ReportScope, build
 from reports.downloads import download
@@ -101,23 +102,23 @@ def send_notifications():
                                    f"the outbox (table outgoing_mail)")
 
 
-def _read_table(path: Path) -> list[dict]:
-    """The rows of a CSV (UTF-8) or XLSX file with a header row, as text."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame = pd.read_excel(path, dtype=str).fillna("")
-    else:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    frame.columns = [str(c).strip().rstrip("*") for c in frame.columns]
-    return frame.to_dict("records")
+def _read(file: Path, columns: tuple[str, ...]):
+    """The rows of a CSV or XLSX table as (line, row), refused whole when unreadable."""
+    try:
+        return read_register(file, tuple(c.rstrip("*") for c in columns),
+                             tuple(c.rstrip("*") for c in columns if c.endswith("*")))
+    except UnreadableRegister as exc:
+        raise click.ClickException(f"{file.name}: {exc}") from None
 
 
 def _all_or_nothing(errors) -> None:
-    """Commit, or roll back and name every bad row."""
+    """Commit, or roll back and name every bad row by line and column."""
     if errors:
         db.session.rollback()
-        for error in errors:
+        for error in sorted(errors, key=lambda e: e.line):
             click.echo(str(error), err=True)
-        raise click.ClickException(f"{len(errors)} bad row(s): nothing was imported")
+        raise click.ClickException(_("%(count)s bad row(s): nothing was imported",
+                                     count=len(errors)))
     db.session.commit()
 
 
@@ -147,12 +148,17 @@ def register_commands(app) -> None:
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_register_command(file):
         """Import a paper register (CSV or XLSX): every row, or nothing."""
-        rows = _read_table(file)
         at = datetime.now(UTC)
-        with click.progressbar(length=len(rows), label="Importing") as bar:
-            errors = import_register(db.session, rows, file.parent, at, progress=bar.update)
+        try:
+            rows, errors = read_file(file)
+            with click.progressbar(length=len(rows), label=_("Importing")) as bar:
+                errors += import_register(db.session, rows, file.parent, at,
+                                          progress=bar.update)
+        except UnreadableRegister as exc:
+            db.session.rollback()
+            raise click.ClickException(f"{file.name}: {exc}") from None
         _all_or_nothing(errors)
-        click.echo(f"imported {len(rows)} request(s)")
+        click.echo(_("imported %(count)s request(s)", count=len(rows)))
 
     @app.cli.command("load-reference")
     def load_reference_command():
@@ -167,8 +173,8 @@ def register_commands(app) -> None:
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_agencies_command(file):
         """Add the agencies of a CSV or XLSX file: every row, or nothing."""
-        rows = _read_table(file)
-        _all_or_nothing(import_agencies(db.session, rows, datetime.now(UTC)))
+        rows, errors = _read(file, AGENCY_COLUMNS)
+        _all_or_nothing(errors + import_agencies(db.session, rows, datetime.now(UTC)))
         click.echo(f"imported {len(rows)} agency(ies)")
 
     @app.cli.command("import-users")
@@ -176,8 +182,9 @@ def register_commands(app) -> None:
     def import_users_command(file):
         """Add the staff of a CSV or XLSX file: every row, or nothing. Prints each person's
         first password, which they must change when they first log in."""
-        errors, passwords = import_users(db.session, _read_table(file), datetime.now(UTC))
-        _all_or_nothing(errors)
+        rows, errors = _read(file, USER_COLUMNS)
+        refused, passwords = import_users(db.session, rows, datetime.now(UTC))
+        _all_or_nothing(errors + refused)
         click.echo(f"imported {len(passwords)} user(s); first passwords (hand each to its "
                    f"owner; it must be changed at the first log-in):")
         for username, password in passwords.items():

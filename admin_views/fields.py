@@ -8,14 +8,15 @@ from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import DateTimeField, Select2Field, Select2Widget
 from flask_admin.model.form import converts
-from wtforms import FileField, SelectMultipleField, validators
+from wtforms import DecimalField, FileField, SelectMultipleField, validators
 
+from models.bounds import TEXT_LIMIT
+from models.db import MAX_RUPIAH
 from models.errors import DomainError
 from models.timezone import from_local, to_local
 
 from .limits import (
     INTEGERS,
-    TEXT_LIMIT,
     at_most_places,
     check_year,
     finite,
@@ -120,6 +121,14 @@ class ModelConverter(AdminModelConverter):
         if column.type.precision:
             _with_range(field_args, numeric_range(column.type.precision, scale))
         return super().handle_decimal_types(column=column, field_args=field_args, **extra)
+
+    @converts("Rupiah")
+    def convert_rupiah(self, column, field_args, **extra):
+        field_args["validators"].insert(0, finite)
+        field_args["validators"].append(at_most_places(2))
+        _with_range(field_args, validators.NumberRange(-MAX_RUPIAH, MAX_RUPIAH))
+        field_args.setdefault("places", 2)
+        return DecimalField(**field_args)
 
     @converts("Date")
     def convert_date(self, field_args, **extra):

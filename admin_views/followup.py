@@ -9,7 +9,8 @@ from sqlalchemy.orm import joinedload
 from wtforms import validators
 
 from models import AttachmentKind, Decision, EquipmentFault, RkaItem, db
-from models.budget import MAX_AMOUNT
+from models.budget import MAX_VOLUME
+from models.db import MAX_RUPIAH
 from models.meetings import DEFAULT_PLACE, in_pontive_center
 
 from .base import SecuredModelView, now
@@ -89,9 +90,9 @@ class RkaItemView(SecuredModelView):
         "planned_at": {"default": now},
         "volume": {"places": 2, "validators": [
             validators.InputRequired(), validators.NumberRange(min=Decimal("0.01"),
-                                                               max=Decimal("9999999999"))]},
+                                                               max=MAX_VOLUME)]},
         "unit_price": {"places": 2, "validators": [
-            validators.InputRequired(), validators.NumberRange(min=0, max=MAX_AMOUNT)]},
+            validators.InputRequired(), validators.NumberRange(min=0, max=MAX_RUPIAH)]},
     }
     column_labels = {
         "decision": _l("Accepted request"), "fiscal_year": _l("Fiscal year"),

@@ -1,26 +1,21 @@
 """What a typed value must be to reach the database: the checks every generated form field and
 list filter makes, so that hostile input gets a message instead of a database error."""
 
-import re
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext
 from wtforms import validators
 
-#: Years a date typed into a form may have; anything else is a typing error.
-YEARS = range(1945, 2101)
+from models.bounds import CONTROL, FIRST_YEAR, LAST_YEAR
+
+#: Years a date typed into a form or a filter may have (the model's): anything else is a typo.
+YEARS = range(FIRST_YEAR, LAST_YEAR + 1)
 #: Integer columns are 32-bit on every backend.
 INTEGERS = range(-(2**31), 2**31)
-#: The longest text a Text column takes from a form: pages of notes, and within MariaDB's
-#: 65,535-byte TEXT even at four bytes a character.
-TEXT_LIMIT = 10_000
 #: The longest search or filter text: longer than any short column, and far inside SQLite's
 #: 50,000-byte limit on a LIKE pattern.
 SEARCH_LIMIT = 500
-#: Characters nobody types: the control characters but tab, newline and carriage return
-#: (PostgreSQL refuses NUL outright).
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def check_year(moment) -> None:

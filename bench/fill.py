@@ -396,7 +396,7 @@ def chunk_rows(p: dict, ids: dict, ctx: dict, rng, at):
     budgeted = stage[decided] >= 7
     rka = next_ids(ids, "rka_item", budgeted.sum())
     fiscal = budget_year[decided][budgeted]
-    price = rng.choice(["75000000.00", "120000000.00", "250000000.00"], len(rka))
+    price = rng.choice([7_500_000_000, 12_000_000_000, 25_000_000_000], len(rka))  # in sen
     this_year = int(str((at + LOCAL).astype("datetime64[Y]")))
     yield "rka_item", dict(
         id=rka, decision_id=decision[budgeted], fiscal_year=fiscal,

@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .bounds import check_amount
 from .contracts import AgencyOwned
-from .db import Archivable, LabeledEnum, UTCDateTime, db, enum_column
+from .db import MAX_RUPIAH, SEN, Archivable, LabeledEnum, Rupiah, UTCDateTime, db, enum_column
 from .decisions import Decision, Outcome
 from .errors import DomainError
 from .workflow import LetterStatus, Move
@@ -19,8 +20,9 @@ from .workflow import LetterStatus, Move
 #: e.g. 2.16.03.1.01.0001 or 2.16.03.2.02.
 NOMENCLATURE = re.compile(r"\d\.\d{2}(\.\d{2})(\.\d\.\d{2}(\.\d{4})?)?")
 
-#: The largest money amount a column holds (NUMERIC(18, 2)).
-MAX_AMOUNT = Decimal("9999999999999999.99")
+#: The largest volume an item takes: what NUMERIC(12, 2) holds (12 digits: exact as a float
+#: too, so SQLite gives it back as typed).
+MAX_VOLUME = Decimal("9999999999.99")
 
 
 class RkaStatus(LabeledEnum):
@@ -48,8 +50,8 @@ class RkaItem(AgencyOwned, Archivable, db.Model):
     description: Mapped[str] = mapped_column(Text)
     volume: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     unit: Mapped[str] = mapped_column(String(30))
-    unit_price: Mapped[Decimal] = mapped_column(Numeric(18, 2))
-    total: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    unit_price: Mapped[Decimal] = mapped_column(Rupiah)
+    total: Mapped[Decimal] = mapped_column(Rupiah)
     funding_source: Mapped[FundingSource] = enum_column(FundingSource,
                                                         default=FundingSource.DAU, index=True)
     status: Mapped[RkaStatus] = enum_column(RkaStatus, default=RkaStatus.PROPOSED, index=True)
@@ -75,13 +77,17 @@ class RkaItem(AgencyOwned, Archivable, db.Model):
             raise DomainError(_l("An RKA item can only come from an accepted request."))
         self.fiscal_year = self.decision.budget_year
         if not NOMENCLATURE.fullmatch(self.nomenclature_code or ""):
-            raise DomainError(_l("The budget code must look like 2.16.03.1.01.0001."))
-        total = (self.volume * self.unit_price).quantize(Decimal("0.01"))
-        if total > MAX_AMOUNT:
-            raise DomainError(_l("The total is too large."))
+            raise DomainError(_l("The budget code must look like 2.16.03.1.01.0001."),
+                              field="nomenclature_code")
+        check_amount("volume", self.volume, SEN, MAX_VOLUME)
+        check_amount("unit_price", self.unit_price, Decimal(0), MAX_RUPIAH)
+        total = (self.volume * self.unit_price).quantize(SEN)
+        if total > MAX_RUPIAH:
+            raise DomainError(_l("The total is too large."), field="unit_price")
         self.total = total
         self.planned_at = self.planned_at or at
         if self.planned_at < self.decision.decided_at:
-            raise DomainError(_l("An RKA item cannot be planned before the decision."))
+            raise DomainError(_l("An RKA item cannot be planned before the decision."),
+                              field="planned_at")
         if self.id is None and self.decision.letter.status is LetterStatus.ACCEPTED:
             self.decision.letter.move(Move.BUDGET, by=by, at=at, happened_at=self.planned_at)

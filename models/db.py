@@ -3,9 +3,19 @@
 import enum
 import sqlite3
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Enum, Integer, MetaData, String, TypeDecorator, event
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Enum,
+    Integer,
+    MetaData,
+    String,
+    TypeDecorator,
+    event,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -54,6 +64,31 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+#: The largest amount of Rupiah a record holds, in the forms, the register import and the
+#: column alike: 18 digits of sen, inside a signed 64-bit integer (at most 9.2 x 10^18).
+MAX_RUPIAH = Decimal("9999999999999999.99")
+SEN = Decimal("0.01")
+
+
+class Rupiah(TypeDecorator):
+    """An exact amount of Rupiah: stored as whole sen in a BIGINT on every backend, handed out
+    as a Decimal with two places. SQLite keeps NUMERIC as a float, exact only to 15 digits."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        sen = Decimal(value) / SEN
+        if not sen.is_finite() or sen != sen.to_integral_value() or abs(value) > MAX_RUPIAH:
+            raise ValueError(f"{value!r} is not an amount of Rupiah")
+        return int(sen)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else Decimal(int(value)).scaleb(-2)
 
 
 class CodeList(TypeDecorator):
@@ -169,6 +204,8 @@ def render_migration_type(type_, obj, autogen_context):
         return "sa.DateTime()"
     if type_ == "type" and isinstance(obj, CodeList):
         return "sa.String(length=200)"
+    if type_ == "type" and isinstance(obj, Rupiah):
+        return "sa.BigInteger()"
     return False
 
 

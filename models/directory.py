@@ -7,6 +7,7 @@ import string
 from collections.abc import Callable
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,7 +15,7 @@ from .addresses import InvalidEmail
 from .agencies import Agency, AgencyKind
 from .errors import DomainError, InvalidHierarchy, InvalidNip
 from .recording import save
-from .register import RowError
+from .register_file import BadCell, RowError, choice
 from .users import Language, Role, User
 
 #: The columns of each table; those marked * are required. The README documents them.
@@ -25,44 +26,28 @@ USER_COLUMNS = ("username*", "full_name*", "role*", "agency_code*", "position*",
 ERROR_COLUMNS = {InvalidNip: "nip", InvalidEmail: "email", InvalidHierarchy: "parent_code"}
 
 
-class _Bad(Exception):
-    def __init__(self, column, message):
-        super().__init__(message)
-        self.column, self.message = column, message
-
-
 def _required(row: dict, columns) -> None:
     for column in columns:
-        if column.endswith("*") and not str(row.get(column[:-1], "")).strip():
-            raise _Bad(column[:-1], "required")
+        if column.endswith("*") and not row.get(column[:-1], ""):
+            raise BadCell(column[:-1], _l("required"))
 
 
-def _choice(row: dict, column: str, enum_class, default=None):
-    text = str(row.get(column, "")).strip()
-    if not text:
-        return default
-    try:
-        return enum_class(text)
-    except ValueError:
-        raise _Bad(column, "one of " + ", ".join(m.value for m in enum_class)) from None
-
-
-def _rows(session: Session, rows: list[dict], make: Callable[[dict], object], at: datetime,
-          key: str) -> list[RowError]:
+def _rows(session: Session, rows: list[tuple[int, dict]], make: Callable[[dict], object],
+          at: datetime, key: str) -> list[RowError]:
     """Save each row's record in a savepoint of its own; a row that fails leaves nothing."""
     errors, seen = [], set()
-    for line, row in enumerate(rows, start=2):  # line 1 is the header
+    for line, row in rows:
         savepoint = session.begin_nested()
         try:
-            value = str(row.get(key, "")).strip()
+            value = row.get(key, "")
             if value in seen:
-                raise _Bad(key, "appears twice in the file")
+                raise BadCell(key, _l("appears twice in the file"))
             seen.add(value)
             with session.no_autoflush:
                 record = make(row)
             save(session, record, at=at, by=None)
             savepoint.commit()
-        except _Bad as bad:
+        except BadCell as bad:
             savepoint.rollback()
             errors.append(RowError(line, bad.column, bad.message))
         except DomainError as exc:
@@ -71,25 +56,25 @@ def _rows(session: Session, rows: list[dict], make: Callable[[dict], object], at
     return errors
 
 
-def import_agencies(session: Session, rows: list[dict], at: datetime) -> list[RowError]:
+def import_agencies(session: Session, rows: list[tuple[int, dict]], at: datetime) -> list[RowError]:
     """Add the agencies of `rows`; return the errors (the caller commits only when none)."""
     def make(row):
         _required(row, AGENCY_COLUMNS)
-        code = row["code"].strip()
+        code = row["code"]
         if session.scalar(select(Agency.id).where(Agency.code == code)) is not None:
-            raise _Bad("code", "an agency with this code exists already")
+            raise BadCell("code", _l("an agency with this code exists already"))
         parent = None
-        if parent_code := str(row.get("parent_code", "")).strip():
+        if parent_code := row.get("parent_code", ""):
             parent = session.scalar(select(Agency).where(Agency.code == parent_code))
             if parent is None:
-                raise _Bad("parent_code", "unknown agency code")
-        return Agency(code=code, name=row["name"].strip(), short_name=row["short_name"].strip(),
-                      kind=_choice(row, "kind", AgencyKind), parent=parent,
-                      email=str(row.get("email", "")).strip() or None)
+                raise BadCell("parent_code", _l("unknown agency code"))
+        return Agency(code=code, name=row["name"], short_name=row["short_name"],
+                      kind=choice(row, "kind", AgencyKind), parent=parent,
+                      email=row.get("email") or None)
     return _rows(session, rows, make, at, key="code")
 
 
-def import_users(session: Session, rows: list[dict], at: datetime
+def import_users(session: Session, rows: list[tuple[int, dict]], at: datetime
                  ) -> tuple[list[RowError], dict[str, str]]:
     """Add the staff of `rows`, each with a first password they must change at their first
     log-in; returns the errors and username -> first password."""
@@ -97,17 +82,17 @@ def import_users(session: Session, rows: list[dict], at: datetime
 
     def make(row):
         _required(row, USER_COLUMNS)
-        username = row["username"].strip()
+        username = row["username"]
         if session.scalar(select(User.id).where(User.username == username)) is not None:
-            raise _Bad("username", "a user with this username exists already")
-        agency = session.scalar(select(Agency).where(Agency.code == row["agency_code"].strip()))
+            raise BadCell("username", _l("a user with this username exists already"))
+        agency = session.scalar(select(Agency).where(Agency.code == row["agency_code"]))
         if agency is None:
-            raise _Bad("agency_code", "unknown agency code")
-        user = User(username=username, full_name=row["full_name"].strip(),
-                    role=_choice(row, "role", Role), agency=agency,
-                    position=row["position"].strip(), nip=str(row.get("nip", "")).strip() or None,
-                    email=str(row.get("email", "")).strip() or None,
-                    language=_choice(row, "language", Language, Language.ID), active=True)
+            raise BadCell("agency_code", _l("unknown agency code"))
+        user = User(username=username, full_name=row["full_name"],
+                    role=choice(row, "role", Role), agency=agency,
+                    position=row["position"], nip=row.get("nip") or None,
+                    email=row.get("email") or None,
+                    language=choice(row, "language", Language, Language.ID), active=True)
         passwords[username] = first_password()
         user.set_password(passwords[username])
         user.must_change_password = True

@@ -7,10 +7,14 @@ class DomainError(Exception):
     """A business rule refused the change; the message is for the user, in their language."""
 
     message = _l("The change was refused.")
+    #: The model field the refusal concerns, when there is one (a form or an import shows it
+    #: there).
+    field = None
 
-    def __init__(self, message=None, **values):
+    def __init__(self, message=None, *, field=None, **values):
         self.text = message or self.message
         self.values = values
+        self.field = field or self.field
         super().__init__(str(self))
 
     def __str__(self):
@@ -26,10 +30,12 @@ class InvalidNip(DomainError):
 
 
 class DuplicateLetterNumber(DomainError):
+    field = "number"
     message = _l("Letter number %(number)s from %(agency)s is already registered.")
 
 
 class ReasonRequired(DomainError):
+    field = "reason"
     message = _l("A rejection needs a reason.")
 
 

@@ -106,13 +106,17 @@ class RequestLetter(AgencyOwned, Archivable, db.Model):
     def before_save(self, at: datetime, by) -> None:
         """Check the letter and, when it is new, give it the year's next agenda number."""
         if self.received_at > at + FUTURE_TOLERANCE:
-            raise DomainError(_l("The received time cannot be in the future."))
+            raise DomainError(_l("The received time cannot be in the future."),
+                              field="received_at")
         if self.letter_date > to_local(self.received_at).date():
-            raise DomainError(_l("The letter date cannot be after the day it was received."))
+            raise DomainError(_l("The letter date cannot be after the day it was received."),
+                              field="letter_date")
         if self.request_kind is RequestKind.UPGRADE and self.application is None:
-            raise DomainError(_l("An upgrade request names the application in the inventory."))
+            raise DomainError(_l("An upgrade request names the application in the inventory."),
+                              field="application_name")
         if self.request_kind is RequestKind.NEW and not (self.application_name or "").strip():
-            raise DomainError(_l("A new application request needs the application's name."))
+            raise DomainError(_l("A new application request needs the application's name."),
+                              field="application_name")
         self._check_unique_number()
         if self.agenda_number is None:
             self.registered_at = at

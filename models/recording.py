@@ -1,9 +1,10 @@
 """The one way a record is saved.
 
 Every writer goes through `save()`: the screens, the paper register import, the demo and the
-test builders. It stamps the session for the audit trail, checks the writer's row scope, lets
-the model check itself (`before_save`) and, for what a person does now rather than history
-replayed, queues the notices the record brings.
+test builders. It stamps the session for the audit trail, checks the writer's row scope, holds
+the fields to what their columns take (`bounds`), lets the model check itself (`before_save`)
+and, for what a person does now rather than history replayed, queues the notices the record
+brings.
 """
 
 from datetime import datetime
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from .announcements import announce as queue_notices
 from .audit import stamp
+from .bounds import check_fields, check_lengths
 from .contracts import AgencyOwned, Record
 from .errors import AgencyScopeViolation
 
@@ -36,7 +38,9 @@ def save(session: Session, record: Record, *, at: datetime, by: "User | None",
     with session.no_autoflush:
         if not may_own(by, record):
             raise AgencyScopeViolation()
+        check_fields(record)
         record.before_save(at=at, by=by)
+        check_lengths(record)
         if announce:
             queue_notices(record, at=at, by=by, created=created)
     session.flush()

@@ -5,7 +5,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from decimal import Decimal
+from decimal import Context, Decimal
 
 import pandas as pd
 from sqlalchemy import select
@@ -165,9 +165,19 @@ def iter_steps(connection, query) -> Iterator[pd.DataFrame]:
 CENT = Decimal("0.01")
 
 
+#: Room for any volume an older SQLite row may hold (1e40 was once imported): quantizing it
+#: in the default 28 digits would fail the whole report.
+WIDE = Context(prec=400)
+
+
+def _hundredths(values: pd.Series) -> pd.Series:
+    """Exact volumes: PostgreSQL and MariaDB give Decimals, SQLite floats of the same cents."""
+    return values.map(lambda v: Decimal(str(v)).quantize(CENT, context=WIDE))
+
+
 def _rupiah(values: pd.Series) -> pd.Series:
-    """Exact Rupiah: PostgreSQL and MariaDB give Decimals, SQLite floats of the same cents."""
-    return values.map(lambda v: Decimal(str(v)).quantize(CENT))
+    """Exact Rupiah from the whole sen the column stores (models.db.Rupiah)."""
+    return values.map(lambda v: Decimal(int(v)).scaleb(-2))
 
 
 RKA_COLUMNS = ["code", "description", "agency", "volume", "unit", "unit_price", "total",
@@ -191,7 +201,8 @@ def load_rka(connection, fiscal_year=None, decision_year=None, agency_id=None) -
     if agency_id is not None:
         query = query.where(RequestLetter.agency_id == agency_id)
     frame = load_frame(connection, query, RKA_COLUMNS)
-    for column in ("volume", "unit_price", "total"):
+    frame["volume"] = _hundredths(frame["volume"])
+    for column in ("unit_price", "total"):
         frame[column] = _rupiah(frame[column])
     return frame
 

@@ -7,6 +7,7 @@ import warnings
 import pytest
 
 from models import Agency, Decision, RequestLetter, RkaItem, Role, User, db
+from models.db import MAX_RUPIAH
 
 from .builders import make_agency, make_decision, make_letter
 from .world import build_world
@@ -88,6 +89,8 @@ def test_an_upgrade_request_must_name_the_application(client, clerk_world):
     ("unit_price", "-5", "0"),
     ("volume", "0", "0.01"),
     ("unit_price", "1e30", "9999"),
+    ("unit_price", "10000000000000000.00", "9999999999999999.99"),
+    ("volume", "10000000000", "9999999999.99"),
     ("nomenclature_code", "program satu", "2.16.03"),
 ])
 def test_invalid_amounts_and_codes_are_refused(client, login_as, field, value, message):
@@ -101,6 +104,19 @@ def test_invalid_amounts_and_codes_are_refused(client, login_as, field, value, m
     assert message in page.get_data(as_text=True)
     db.session.commit()
     assert db.session.query(RkaItem).count() == before
+
+
+def test_the_largest_unit_price_the_form_takes_comes_back_exactly(client, login_as):
+    world = build_world()
+    login_as(Role.KASI)
+    data = world.form("rka_item")
+    data.update(volume="1", unit_price="9999999999999999.99")
+    assert client.post("/admin/rka/new/", data).status_code == 302
+    db.session.remove()  # read back from the database, not from the session
+    item = db.session.query(RkaItem).filter_by(unit_price=MAX_RUPIAH).one()
+    assert str(item.unit_price) == str(item.total) == "9999999999999999.99"
+    page = client.get(f"/admin/rka/edit/?id={item.id}").get_data(as_text=True)
+    assert 'value="9999999999999999.99"' in page
 
 
 def test_rka_items_cannot_hang_from_a_rejected_decision(client, login_as):

@@ -67,14 +67,14 @@ def test_staff_load_all_or_nothing_naming_line_and_column(app, tmp_path):
     bad = [*STAFF[:2], ("x", "X", "lurah", "DISKOMINFO", "Staf"), ("y", "Y", "kasi", "NOPE", "S")]
     result = _cli(app, "import-users", _table(tmp_path / "bad.csv", HEADER[:5], bad))
     assert result.exit_code != 0
-    assert "line 4, column role" in result.output and "line 5, column agency_code" in result.output
+    assert "baris 4, kolom role" in result.output and "baris 5, kolom agency_code" in result.output
     assert db.session.query(User).count() == 0
     good = _cli(app, "import-users", _table(tmp_path / "staff.csv", HEADER[:5], STAFF))
     assert good.exit_code == 0, good.output
     users = db.session.query(User).all()
     assert len(users) == len(STAFF) and all(u.must_change_password for u in users)
     twice = _cli(app, "import-users", _table(tmp_path / "again.csv", HEADER[:5], STAFF[:1]))
-    assert twice.exit_code != 0 and "line 2, column username" in twice.output
+    assert twice.exit_code != 0 and "baris 2, kolom username" in twice.output
 
 
 def test_agencies_load_from_a_file_with_their_kecamatan(app, tmp_path):
@@ -84,7 +84,7 @@ def test_agencies_load_from_a_file_with_their_kecamatan(app, tmp_path):
     header = ["code", "name", "short_name", "kind", "parent_code"]
     result = _cli(app, "import-agencies", _table(tmp_path / "a.csv", header,
                                                   [(c, n, s, k, p) for c, s, n, k, p in rows]))
-    assert result.exit_code != 0 and "line 3, column parent_code" in result.output
+    assert result.exit_code != 0 and "baris 3, kolom parent_code" in result.output
     assert db.session.query(Agency).filter_by(code="KEL-BARU").first() is None
     result = _cli(app, "import-agencies", _table(tmp_path / "b.csv", header,
                                                   [(c, n, s, k, p) for c, s, n, k, p in rows[:1]]))

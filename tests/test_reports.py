@@ -516,3 +516,32 @@ def test_a_yearly_xlsx_larger_than_a_sheet_is_refused_too(client, login_as, budg
     refused = client.get("/admin/reports/annual/?year=2025&format=xlsx")
     assert refused.status_code == 302 and "year=2025" in refused.location
     assert "lembar Excel" in client.get(refused.location).get_data(as_text=True)
+
+
+@pytest.fixture
+def largest_amounts(app):
+    """Two requests budgeted at the largest unit price a form takes: their sum is past it."""
+    from models.db import MAX_RUPIAH
+
+    from .builders import make_decision, make_rka_item
+    dinkes = make_agency(code="DINKES", name="Dinas Kesehatan")
+    for _ in range(2):
+        decision = make_decision(letter=make_letter(agency=dinkes))
+        make_rka_item(decision=decision, volume=1, unit_price=MAX_RUPIAH)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("report,year", [("budget", 2026), ("annual", 2025)])
+def test_yearly_reports_survive_the_largest_amounts(client, login_as, largest_amounts, report,
+                                                     year):
+    login_as(Role.SUPERVISOR)
+    page = client.get(f"/admin/reports/{report}/?year={year}")
+    assert page.status_code == 200
+    assert "Rp 9.999.999.999.999.999,99" in page.get_data(as_text=True)
+    csv = client.get(f"/admin/reports/{report}/?year={year}&format=csv")
+    assert csv.status_code == 200 and b"9999999999999999.99" in csv.data
+    if report == "budget":
+        assert b"19999999999999999.98" in csv.data  # the grand total, exact
+    xlsx = client.get(f"/admin/reports/{report}/?year={year}&format=xlsx")
+    assert xlsx.status_code == 200
+    assert openpyxl.load_workbook(BytesIO(xlsx.data)).active.max_row > 2
