@@ -129,11 +129,15 @@ def durations_for(period: Period, scope: ReportScope, as_of, agency_id=None, ste
 
 
 def shown(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """The report's display columns, times in office time."""
-    frame = frame[list(COLUMNS[name])].copy()
-    for column in frame.select_dtypes(include=["datetimetz"]).columns:
-        frame[column] = frame[column].dt.tz_convert(OFFICE_TZ)
-    return frame
+    """The report's display columns, times in office time, agenda numbers with their year
+    (numbers start again each year: "2/2026")."""
+    out = frame[list(COLUMNS[name])].copy()
+    if "agenda_number" in out and "agenda_year" in frame:
+        out["agenda_number"] = (frame["agenda_number"].astype(str) + "/"
+                                + frame["agenda_year"].astype(str))
+    for column in out.select_dtypes(include=["datetimetz"]).columns:
+        out[column] = out[column].dt.tz_convert(OFFICE_TZ)
+    return out
 
 
 def build(name: str, period: Period, scope: ReportScope, as_of, agency_id=None, step=None,
