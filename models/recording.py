@@ -2,7 +2,8 @@
 
 Every writer goes through `save()`: the screens, the paper register import, the demo and the
 test builders. It stamps the session for the audit trail, checks the writer's row scope, lets
-the model check itself (`before_save`) and, for what a person does now rather than history
+the model check itself (`before_save`), makes what follows from it (`after_save`, e.g. a new
+holiday moves open steps' due times) and, for what a person does now rather than history
 replayed, queues the notices the record brings.
 """
 
@@ -39,5 +40,7 @@ def save(session: Session, record: Record, *, at: datetime, by: "User | None",
         record.before_save(at=at, by=by)
         if announce:
             queue_notices(record, at=at, by=by, created=created)
+    session.flush()
+    record.after_save(session, at=at, by=by)
     session.flush()
     return record
