@@ -66,18 +66,33 @@ class UserView(SecuredModelView):
 
 
 class ServiceStandardView(SecuredModelView):
+    """A standard's new time is a new version from a day; editing keeps the time and day."""
+
     resource = "standard"
-    column_list = ("number", "name", "actor_role", "kelengkapan", "minutes", "output")
+    column_list = ("number", "valid_from", "name", "actor_role", "kelengkapan", "minutes",
+                   "output")
     column_export_list = column_list
-    column_default_sort = "number"
-    form_columns = ("name", "actor_role", "kelengkapan", "minutes", "output")
+    column_default_sort = [("number", False), ("valid_from", True)]
+    form_columns = column_list
+    column_descriptions = {"valid_from": _l("The first day this version is in force; a step "
+                                            "is measured against the version in force on the "
+                                            "day it started.")}
     form_args = {"minutes": {"validators": [validators.InputRequired(),
                                             validators.NumberRange(min=1, max=43200)]}}
     column_labels = {
-        "number": _l("Step"), "name": _l("Activity"), "actor_role": _l("Executor"),
+        "number": _l("Step"), "valid_from": _l("In force from"), "name": _l("Activity"),
+        "actor_role": _l("Executor"),
         "kelengkapan": _l("Requirements (kelengkapan)"), "minutes": _l("Time allowed (minutes)"),
         "output": _l("Output"),
     }
+    #: What a saved version keeps: its step, its first day and its time.
+    kept_on_edit = ("number", "valid_from", "minutes")
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        for name in self.kept_on_edit:
+            del form[name]
+        return form
 
 
 def _open_for(view, context, model, name):

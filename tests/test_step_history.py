@@ -156,3 +156,18 @@ def test_a_finished_step_is_not_moved_by_the_calendar(app):
     db.session.commit()
     assert step.due_at == due
     assert len(_audited(step, "due_at")) == 1  # as it started
+
+
+def test_the_sysadmin_adds_a_version_and_the_sop_page_shows_the_one_in_force(client, login_as):
+    login_as(Role.SYSADMIN)
+    original = ServiceStandard.in_force(db.session, 1, FRIDAY)
+    form = client.get(f"/admin/standards/edit/?id={original.id}").get_data(as_text=True)
+    assert 'name="kelengkapan"' in form and 'name="minutes"' not in form  # its time stays
+    data = dict(number="1", valid_from="2025-03-01", name=original.name,
+                actor_role=original.actor_role.value, kelengkapan=original.kelengkapan,
+                minutes="30", output=original.output)
+    assert client.post("/admin/standards/new/", data=data).status_code == 302
+    db.session.commit()
+    assert [v.minutes for v in db.session.scalars(select(ServiceStandard).filter_by(
+        number=1).order_by(ServiceStandard.valid_from))] == [15, 30]
+    assert "<td>30</td>" in client.get("/admin/sop/").get_data(as_text=True)
