@@ -1,5 +1,6 @@
 """Step records: for each SOP step of each letter, who holds it, since when, due when, done when,
-and how long it was paused. Written only by the workflow (RequestLetter.move)."""
+how long it was paused and, once finished, its figures. Written by the workflow
+(RequestLetter.move) and, for due times and figures, by step_times (calendar changes)."""
 
 from datetime import datetime, timedelta
 from enum import nonmember
