@@ -88,11 +88,9 @@ class ServiceStandardView(SecuredModelView):
     #: What a saved version keeps: its step, its first day and its time.
     kept_on_edit = ("number", "valid_from", "minutes")
 
-    def edit_form(self, obj=None):
-        form = super().edit_form(obj)
-        for name in self.kept_on_edit:
-            del form[name]
-        return form
+    def get_edit_form(self):
+        form_class = super().get_edit_form()
+        return type(form_class.__name__, (form_class,), dict.fromkeys(self.kept_on_edit))
 
 
 def _open_for(view, context, model, name):
