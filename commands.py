@@ -13,12 +13,14 @@ from sqlalchemy import select
 from models import Agency, DomainError, Language, Role, User, audit, db, mailer
 from models.backup import backup, restore
 from models.directory import AGENCY_COLUMNS, USER_COLUMNS, import_agencies, import_users
+from models.figures import FIGURES
 from models.office_calendar import office_calendar
 from models.recording import save
 from models.reference import load_reference
 from models.register import import_register, read_file
 from models.register_file import UnreadableRegister, read_register
-from models.timezone import from_local
+from models.step_times import recalculate, remeasure_finished
+from models.timezone import from_local, to_local
 from reports.catalogue import COLUMNS, Period, ReportScope, build
 from reports.downloads import download
 from reports.durations import GROUPINGS
@@ -59,6 +61,40 @@ def show_month(month):
         hours = " ".join(str(w) for w in windows) or "-"
         click.echo(f"{day:%Y-%m-%d %a}  {hours:<25} {minutes:>5g}  {holiday}".rstrip())
     click.echo(f"total {total:g} working minutes ({total / 60:g} hours)")
+
+
+steps_cli = AppGroup("steps", help="Recalculate finished steps' stored figures.")
+
+
+def _figure(value) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+@steps_cli.command("recalculate")
+@click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]),
+              help="First day the steps started (office time).")
+@click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]),
+              help="Last day the steps started (office time).")
+@click.option("--dry-run", is_flag=True, help="List what would change; change nothing.")
+def recalculate_steps(first, last, dry_run):
+    """Measure finished steps again on today's calendar and store what changed (audited):
+    a finished step keeps its figures otherwise, whatever the calendar becomes."""
+    changes = remeasure_finished(db.session, office_calendar(), first and first.date(),
+                                 last and last.date())
+    for change in changes:
+        old, new = change.old, change.new
+        figures = ", ".join(f"{name} {_figure(old[name])} -> {_figure(new[name])}"
+                            for name in FIGURES)
+        click.echo(f"{change.step}: {figures}, due_at {to_local(old['due_at']):%Y-%m-%d %H:%M}"
+                   f" -> {to_local(new['due_at']):%Y-%m-%d %H:%M}")
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"{len(changes)} step(s) would change; nothing was changed (dry run)")
+        return
+    audit.stamp(db.session, at=datetime.now(UTC), by=None)
+    recalculate(changes)
+    db.session.commit()
+    click.echo(f"{len(changes)} step(s) recalculated")
 
 
 audit_cli = AppGroup("audit", help="Check the audit trail.")
@@ -125,6 +161,7 @@ def _all_or_nothing(errors) -> None:
 def register_commands(app) -> None:
     app.cli.add_command(calendar_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(steps_cli)
     app.cli.add_command(notifications_cli)
 
     @app.cli.command("report")

@@ -67,13 +67,16 @@ class UserView(SecuredModelView):
 
 
 class ServiceStandardView(SecuredModelView):
+    """A standard's new time is a new version from a day; editing keeps the time and day."""
+
     resource = "standard"
-    column_list = ("number", "name", "actor_role", "kelengkapan", "minutes", "output")
+    column_list = ("number", "valid_from", "name", "actor_role", "kelengkapan", "minutes",
+                   "output")
     column_export_list = column_list
-    column_default_sort = "number"
+    column_default_sort = [("number", False), ("valid_from", True)]
     #: The executor and the kelengkapan are shown, not edited: the workflow decides who acts
     #: and what a step checks, so an edit here would change nothing.
-    form_columns = ("name", "minutes", "output")
+    form_columns = ("number", "valid_from", "name", "minutes", "output")
     form_args = {"minutes": {"validators": [validators.InputRequired(),
                                             validators.NumberRange(min=1, max=MAX_MINUTES)]}}
     column_descriptions = {
@@ -82,10 +85,17 @@ class ServiceStandardView(SecuredModelView):
         "kelengkapan": _l("As printed in the SOP; not editable."),
     }
     column_labels = {
-        "number": _l("Step"), "name": _l("Activity"), "actor_role": _l("Executor"),
+        "number": _l("Step"), "valid_from": _l("In force from"), "name": _l("Activity"),
+        "actor_role": _l("Executor"),
         "kelengkapan": _l("Requirements (kelengkapan)"), "minutes": _l("Time allowed (minutes)"),
         "output": _l("Output"),
     }
+    #: What a saved version keeps: its step, its first day and its time.
+    kept_on_edit = ("number", "valid_from", "minutes")
+
+    def get_edit_form(self):
+        form_class = super().get_edit_form()
+        return type(form_class.__name__, (form_class,), dict.fromkeys(self.kept_on_edit))
 
 
 def _open_for(view, context, model, name):

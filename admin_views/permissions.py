@@ -21,7 +21,7 @@ PAGES = ("report", "archive")
 #: letters move on through the records that the SOP produces, never by editing a status.
 TABLE = {
     Role.SYSADMIN: dict(letter="vx", disposition="vx", meeting="vx", decision="vx",
-                        rka_item="vx", application="vceax", standard="vex",
+                        rka_item="vx", application="vceax", standard="vcex",
                         equipment_fault="vceax", agency="vceax", user="vceax", step="vx",
                         status_change="vx", acting="vcex", calendar="vcex", notice="v",
                         sop="vc", report="vx", audit="vx", archive="ve"),

@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from models import ServiceStandard, SopDocument, db
+from models.timezone import to_local
 
-from .base import SecuredModelView
+from .base import SecuredModelView, now
 from .permissions import VIEW, can
 
 FIELDS = ("number", "name", "created_on", "revised_on", "effective", "approver_name",
@@ -66,5 +67,5 @@ class SopPageView(BaseView):
     @expose("/")
     def index(self):
         document = SopDocument.current(db.session)
-        steps = db.session.query(ServiceStandard).order_by(ServiceStandard.number).all()
+        steps = ServiceStandard.all_in_force(db.session, to_local(now()).date())
         return self.render("sop.html", document=document, steps=steps, labels=LABELS)

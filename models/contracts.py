@@ -12,6 +12,8 @@ class Record(Protocol):
 
     def before_save(self, at: datetime, by: "User | None") -> None: ...
 
+    def after_save(self, session, at: datetime, by: "User | None") -> None: ...
+
 
 class AgencyScoped:
     """A model whose rows OPD staff may read where `agency_scope(agency_id)` holds."""

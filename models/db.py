@@ -37,6 +37,10 @@ class Base(DeclarativeBase):
     def before_save(self, at: datetime, by) -> None:
         """Check the record before `save()` writes it; models with rules override this."""
 
+    def after_save(self, session, at: datetime, by) -> None:
+        """Change what follows from the record once `save()` has flushed it, in the same
+        transaction and under the same stamp; models with consequences override this."""
+
     def archive(self, at: datetime, by=None) -> None:
         """Business records are archived, never deleted; what has no archive refuses."""
         raise NotArchivable()

@@ -153,8 +153,8 @@ class RequestLetter(AgencyOwned, Archivable, db.Model):
         if transition.finishes:
             self.open_step(transition.finishes).finish(happened, calendar)
         if transition.starts:
-            standard = db.session.scalar(select(ServiceStandard).where(
-                ServiceStandard.number == transition.starts))
+            standard = ServiceStandard.in_force(db.session, transition.starts,
+                                                to_local(happened).date())
             if standard is None:
                 raise DomainError(_l("The SOP's service standards are not loaded; the system "
                                      "administrator runs flask load-reference."))

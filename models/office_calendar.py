@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .calendar import DEFAULT_WEEK, SpecialPeriod, Window, WorkCalendar, national_holidays
 from .db import Versioned, db
 from .errors import DomainError
+from .step_times import reschedule_open_steps
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -58,6 +59,9 @@ class WorkSchedule(Versioned, db.Model):
         if self.first_day and self.last_day < self.first_day:
             raise DomainError(_l("A special period cannot end before it starts."))
 
+    def after_save(self, session, at, by) -> None:
+        reschedule_open_steps(session, office_calendar(session))
+
 
 class LocalHoliday(Versioned, db.Model):
     """A day the city closes its offices that the national calendar does not know."""
@@ -70,6 +74,9 @@ class LocalHoliday(Versioned, db.Model):
 
     def __str__(self):
         return f"{self.day} {self.name}"
+
+    def after_save(self, session, at, by) -> None:
+        reschedule_open_steps(session, office_calendar(session))
 
 
 def office_calendar(session=None) -> WorkCalendar:

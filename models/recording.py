@@ -2,9 +2,9 @@
 
 Every writer goes through `save()`: the screens, the paper register import, the demo and the
 test builders. It stamps the session for the audit trail, checks the writer's row scope, holds
-the fields to what their columns take (`bounds`), lets the model check itself (`before_save`)
-and, for what a person does now rather than history replayed, queues the notices the record
-brings.
+the fields to what their columns take (`bounds`), lets the model check itself (`before_save`),
+makes what follows from it (`after_save`, e.g. a new holiday moves open steps' due times) and,
+for what a person does now rather than history replayed, queues the notices the record brings.
 """
 
 from datetime import datetime
@@ -43,5 +43,7 @@ def save(session: Session, record: Record, *, at: datetime, by: "User | None",
         check_lengths(record)
         if announce:
             queue_notices(record, at=at, by=by, created=created)
+    session.flush()
+    record.after_save(session, at=at, by=by)
     session.flush()
     return record

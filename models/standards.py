@@ -1,15 +1,16 @@
-"""Service standards (mutu baku): one row per SOP step, with its time allowed."""
+"""Service standards (mutu baku): the SOP's steps with their time allowed, in versions by the
+day each takes effect; a step is measured against the version in force when it started."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Date, Integer, String, Text, UniqueConstraint, inspect, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .audit import stamp
 from .db import Versioned, db, enum_column
 from .errors import DomainError
-from .sop import load_sop_document
+from .sop import ORIGINAL, load_sop_document
 from .users import Role
 from .workflow import STEP_EXECUTOR
 
@@ -33,11 +34,18 @@ SOP_STEPS = [
 ]
 
 
+#: The SOP's own standards take effect on the day it was issued.
+ORIGINAL_VALID_FROM = ORIGINAL["created_on"]
+
+
 class ServiceStandard(Versioned, db.Model):
     __tablename__ = "service_standard"
+    __table_args__ = (UniqueConstraint("number", "valid_from"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    number: Mapped[int] = mapped_column(Integer, unique=True)
+    number: Mapped[int] = mapped_column(Integer, index=True)
+    #: The first office-local day this version is in force (until the next version's).
+    valid_from: Mapped[date] = mapped_column(Date, default=ORIGINAL_VALID_FROM)
     name: Mapped[str] = mapped_column(String(255))
     #: Shown, never edited: who acts is the workflow's rule (STEP_EXECUTOR).
     actor_role: Mapped[Role] = enum_column(Role)
@@ -50,8 +58,35 @@ class ServiceStandard(Versioned, db.Model):
         return f"{self.number}. {self.name}"
 
     def before_save(self, at, by) -> None:
+        """A version's time is fixed once saved; its executor is the workflow's, and a new
+        version keeps the SOP's printed kelengkapan."""
+        self.actor_role = STEP_EXECUTOR.get(self.number, self.actor_role)
+        if not self.kelengkapan:
+            printed = next((s for s in SOP_STEPS if s["number"] == self.number), None)
+            self.kelengkapan = printed["kelengkapan"] if printed else ""
         if not 1 <= self.minutes <= MAX_MINUTES:
             raise DomainError(_l("The time allowed must be between 1 minute and 30 days."))
+        state = inspect(self)
+        if state.persistent and any(state.attrs[key].history.deleted
+                                    for key in ("number", "valid_from", "minutes")):
+            # steps already measured keep their version: a new time is a new version
+            raise DomainError(_l("A standard's time is changed by adding a new version from "
+                                 "the day it takes effect; the earlier version stays."))
+
+    @classmethod
+    def in_force(cls, session, number: int, day: date) -> "ServiceStandard | None":
+        """The version of step `number` in force on office-local `day`; before the first
+        version, the first (a register older than the SOP is measured by its originals)."""
+        versions = select(cls).where(cls.number == number)
+        return (session.scalar(versions.where(cls.valid_from <= day)
+                               .order_by(cls.valid_from.desc()).limit(1))
+                or session.scalar(versions.order_by(cls.valid_from).limit(1)))
+
+    @classmethod
+    def all_in_force(cls, session, day: date) -> list["ServiceStandard"]:
+        """Each step's version in force on `day`, by step."""
+        numbers = session.scalars(select(cls.number).distinct().order_by(cls.number))
+        return [cls.in_force(session, number, day) for number in numbers]
 
 
 def load_sop_standards(session, at: datetime) -> None:

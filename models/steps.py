@@ -1,16 +1,18 @@
 """Step records: for each SOP step of each letter, who holds it, since when, due when, done when,
-and how long it was paused. Written only by the workflow (RequestLetter.move)."""
+how long it was paused and, once finished, its figures. Written by the workflow
+(RequestLetter.move) and, for due times and figures, by step_times (calendar changes)."""
 
 from datetime import datetime, timedelta
 from enum import nonmember
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, select
+from sqlalchemy import Double, Float, ForeignKey, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .contracts import LetterPart
 from .db import LabeledEnum, UTCDateTime, db, enum_column
 from .errors import DomainError
+from .figures import measure_one
 from .standards import ServiceStandard
 from .users import User
 
@@ -55,6 +57,11 @@ class StepRecord(LetterPart, db.Model):
     paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pause_reason: Mapped[PauseReason | None] = enum_column(PauseReason)
     output: Mapped[str | None] = mapped_column(String(255))
+    #: Fixed when the step finishes (and changed only by `flask steps recalculate`): a later
+    #: calendar change does not move a finished step's figures. Empty while it is open.
+    clock_minutes: Mapped[float | None] = mapped_column(Double)
+    working_minutes: Mapped[float | None] = mapped_column(Double)
+    net_minutes: Mapped[float | None] = mapped_column(Double)
 
     letter: Mapped["RequestLetter"] = relationship(back_populates="steps")  # noqa: F821
     standard: Mapped[ServiceStandard] = relationship()
@@ -86,6 +93,9 @@ class StepRecord(LetterPart, db.Model):
             self.resume(at, calendar)
         self.finished_at = at
         self.output = self.standard.output
+        for name, value in measure_one(calendar, self.started_at, at,
+                                       self.paused_minutes).items():
+            setattr(self, name, value)
 
     def pause(self, at: datetime, reason: PauseReason) -> None:
         if self.finished_at is not None or self.paused_since is not None:
@@ -102,8 +112,13 @@ class StepRecord(LetterPart, db.Model):
             raise DomainError(_l("A step cannot resume before it was paused."))
         self.paused_minutes += calendar.working_minutes(self.paused_since, at)
         self.paused_since = None
-        self.due_at = calendar.add_working_minutes(
-            self.started_at, self.standard_minutes + self.paused_minutes)
+        self.due_at = self.due_on(calendar)
+
+    def due_on(self, calendar) -> datetime:
+        """When the step is due on `calendar`: its standard plus the time it was paused,
+        counted in working time from its start."""
+        return calendar.add_working_minutes(self.started_at,
+                                            self.standard_minutes + self.paused_minutes)
 
     @property
     def is_open(self) -> bool:

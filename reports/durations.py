@@ -3,23 +3,28 @@
 import numpy as np
 import pandas as pd
 
+from models.figures import FIGURES, measure
 from models.timezone import OFFICE_TZ
 
 
 def step_durations(steps: pd.DataFrame, calendar, as_of: pd.Timestamp) -> pd.DataFrame:
     """One row per letter and step: clock, working, paused and net minutes against the standard.
 
-    An open step is measured up to `as_of`; a step paused now counts its pause up to `as_of`.
+    A finished step keeps the figures it stored as it finished (a later calendar change does
+    not move them); an open step (or one finished before figures were stored) is measured on
+    `calendar` up to `as_of`, a step paused now counting its pause up to `as_of`.
     Each row is computed from itself alone, so the steps may come a chunk at a time.
     """
     out = steps.copy(deep=False)  # new columns only: the input frame stays as it was
-    end = out["finished_at"].fillna(as_of)
-    out["clock_minutes"] = (end - out["started_at"]).dt.total_seconds() / 60
-    out["working_minutes"] = calendar.working_minutes_many(out["started_at"], end)
+    stored = steps.reindex(columns=list(FIGURES))  # all missing when the frame has none
+    fixed = out["finished_at"].notna() & stored["net_minutes"].notna()
     paused_now = np.nan_to_num(calendar.working_minutes_many(
         out["paused_since"], pd.Series(as_of, index=out.index)))
     out["paused_minutes"] = out["paused_minutes"].fillna(0) + paused_now
-    out["net_minutes"] = out["working_minutes"] - out["paused_minutes"]
+    measured = measure(calendar, out["started_at"][~fixed],
+                       out["finished_at"][~fixed].fillna(as_of), out["paused_minutes"][~fixed])
+    for name in FIGURES:
+        out[name] = stored[name].astype("float64").where(fixed, measured[name])
     out["difference_minutes"] = out["net_minutes"] - out["standard_minutes"]
     out["within_standard"] = out["difference_minutes"] <= 0
     out["open"] = out["finished_at"].isna()

@@ -12,12 +12,13 @@ from sqlalchemy import select
 
 from models import Agency, Application, Decision, RequestLetter, RkaItem, StepRecord, User, db
 from models.decisions import budget_year_for
+from models.figures import FIGURES
 
 #: The columns every report starts from.
 STEP_COLUMNS = ["step_id", "letter_id", "agenda_year", "agenda_number", "letter_number",
                 "agency_id", "agency_code", "agency_name", "step", "holder_id", "holder",
                 "started_at", "due_at", "finished_at", "standard_minutes", "paused_minutes",
-                "paused_since"]
+                "paused_since", *FIGURES]
 TIME_COLUMNS = ["started_at", "due_at", "finished_at", "paused_since"]
 #: Step rows read (and computed and written) at a time when a report is streamed: memory
 #: stays flat whatever the period's size (a million-step download peaks near 230 MB of
@@ -38,7 +39,8 @@ def steps_query(start: datetime, end: datetime, agency_id=None, step=None, holde
                     Agency.code, Agency.name, StepRecord.number, StepRecord.holder_id,
                     User.full_name, StepRecord.started_at, StepRecord.due_at,
                     StepRecord.finished_at, StepRecord.standard_minutes,
-                    StepRecord.paused_minutes, StepRecord.paused_since)
+                    StepRecord.paused_minutes, StepRecord.paused_since,
+                    *(getattr(StepRecord, name) for name in FIGURES))
              .join(RequestLetter, RequestLetter.id == StepRecord.letter_id)
              .join(Agency, Agency.id == RequestLetter.agency_id)
              .outerjoin(User, User.id == StepRecord.holder_id)
@@ -127,7 +129,8 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         # seconds, and filling an open step's end with a finer "now" would then fail
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601").dt.as_unit(
             "us")
-    frame["paused_minutes"] = frame["paused_minutes"].astype("float64")
+    for column in ("paused_minutes", *FIGURES):  # a finished step's stored figures
+        frame[column] = frame[column].astype("float64")
     return frame
 
 

@@ -38,11 +38,11 @@ def test_the_standards_screen_does_not_let_the_sysadmin_change_executor_or_kelen
     assert 'name="actor_role"' not in form and 'name="kelengkapan"' not in form
     response = client.post(f"/admin/standards/edit/?id={standard.id}", dict(
         name=standard.name, actor_role="opd", kelengkapan="Apa saja", minutes="20",
-        output=standard.output, edit_version=str(standard.version)))
+        output="Surat telah didisposisikan kepada Kasi", edit_version=str(standard.version)))
     assert response.status_code == 302
     db.session.refresh(standard)
-    assert (standard.actor_role, standard.kelengkapan, standard.minutes) == (
-        role, kelengkapan, 20)
+    assert (standard.actor_role, standard.kelengkapan, standard.minutes, standard.output) == (
+        role, kelengkapan, 15, "Surat telah didisposisikan kepada Kasi")  # a time: a version
 
 
 def test_a_revision_adds_a_version_and_keeps_the_earlier_one(client, login_as):

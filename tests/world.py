@@ -88,7 +88,8 @@ class World:
                              unit_price="1500000.50", funding_source="dau", status="usulan"),
             "application": dict(name="SI Baru", agency=w.agency.id, spbe_category="general",
                                 platform="web", status="aktif", year_built="2021"),
-            "standard": dict(name="Langkah", minutes="30", output="Keluaran"),
+            "standard": dict(number="1", valid_from="2025-03-01", name="Langkah", minutes="30",
+                             output="Keluaran"),
             "equipment_fault": dict(item="Mikrofon", reported_at="2025-03-01 08:00:00"),
             "agency": dict(code="BARU", name="Badan Baru", short_name="Baru", kind="badan",
                            active="y"),
@@ -106,7 +107,7 @@ class World:
                     "effective": "2026"},
         }[resource]
         if row is not None and resource == "standard":
-            data["minutes"] = "45"
+            data["output"] = "Keluaran diubah"  # a saved version keeps its time
         if row is not None and resource == "calendar":
             data["day"] = row.day.isoformat()  # an edit keeps the day; a new one takes another
         return data
@@ -116,7 +117,7 @@ class World:
 EDITS = {"letter": ("subject", "Perihal diubah"), "disposition": ("note", "Catatan diubah"),
          "meeting": ("place", "Ruang Rapat Wali Kota"), "decision": ("reason", "Alasan diubah"),
          "rka_item": ("unit", "Unit"), "application": ("name", "SI Diubah"),
-         "standard": ("minutes", "45"), "equipment_fault": ("item", "Layar"),
+         "standard": ("output", "Keluaran diubah"), "equipment_fault": ("item", "Layar"),
          "agency": ("short_name", "Diubah"), "user": ("full_name", "Nama Diubah"),
          "step": ("pause_reason", "waiting_for_opd"), "status_change": ("move", "accept"),
          "acting": ("last_day", "2025-03-07"), "calendar": ("name", "Libur diubah"),
