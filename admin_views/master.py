@@ -8,6 +8,7 @@ from wtforms import PasswordField, validators
 from models.addresses import clean_email
 from models.nip import parse_nip
 from models.standards import MAX_MINUTES
+from models.timezone import to_local
 
 from .base import SecuredModelView, now
 from .fields import ModelCheck
@@ -78,8 +79,12 @@ class ServiceStandardView(SecuredModelView):
     #: and what a step checks, so an edit here would change nothing.
     form_columns = ("number", "valid_from", "name", "minutes", "output")
     form_args = {"minutes": {"validators": [validators.InputRequired(),
-                                            validators.NumberRange(min=1, max=MAX_MINUTES)]}}
+                                            validators.NumberRange(min=1, max=MAX_MINUTES)]},
+                 # a new version takes effect from today unless another day is typed
+                 "valid_from": {"default": lambda: to_local(now()).date()}}
     column_descriptions = {
+        "valid_from": _l("The first day this version is in force; a step is measured against "
+                         "the version in force on the day it started."),
         "actor_role": _l("The role whose move finishes the step, as the workflow sets it; "
                          "not editable."),
         "kelengkapan": _l("As printed in the SOP; not editable."),
