@@ -45,7 +45,7 @@ class ServiceStandard(Versioned, db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[int] = mapped_column(Integer, index=True)
     #: The first office-local day this version is in force (until the next version's).
-    valid_from: Mapped[date] = mapped_column(Date, default=ORIGINAL_VALID_FROM)
+    valid_from: Mapped[date] = mapped_column(Date)
     name: Mapped[str] = mapped_column(String(255))
     #: Shown, never edited: who acts is the workflow's rule (STEP_EXECUTOR).
     actor_role: Mapped[Role] = enum_column(Role)
@@ -94,4 +94,5 @@ def load_sop_standards(session, at: datetime) -> None:
     stamp(session, at=at, by=None)
     load_sop_document(session)
     have = {n for (n,) in session.query(ServiceStandard.number)}
-    session.add_all(ServiceStandard(**s) for s in SOP_STEPS if s["number"] not in have)
+    session.add_all(ServiceStandard(valid_from=ORIGINAL_VALID_FROM, **s) for s in SOP_STEPS
+                    if s["number"] not in have)
