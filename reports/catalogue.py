@@ -103,7 +103,7 @@ def yearly(name: str, year: int, scope: ReportScope) -> dict[str, pd.DataFrame]:
             letters = load_year_letters(connection, year, agency_id)
             applications = load_applications(connection, year, agency_id)
             requests = annual_requests(letters, load_rka(
-                connection, decision_year=year, agency_id=agency_id), applications)
+                connection, letter_year=year, agency_id=agency_id), applications)
             tables = {"annual": requests, "by_agency": requests_by_agency(requests),
                       "built": applications[applications["year_built"] == year],
                       "inventory": inventory(applications)}

@@ -11,7 +11,6 @@ import pandas as pd
 from sqlalchemy import select
 
 from models import Agency, Application, Decision, RequestLetter, RkaItem, StepRecord, User, db
-from models.decisions import budget_year_for
 from models.figures import FIGURES
 
 #: The columns every report starts from.
@@ -187,9 +186,9 @@ RKA_COLUMNS = ["code", "description", "agency", "volume", "unit", "unit_price", 
                "funding_source", "status", "letter_id", "fiscal_year"]
 
 
-def load_rka(connection, fiscal_year=None, decision_year=None, agency_id=None) -> pd.DataFrame:
-    """RKA items of a fiscal year (or of the requests decided in a year), in exact Rupiah;
-    only those of one agency's requests when `agency_id` is given."""
+def load_rka(connection, fiscal_year=None, letter_year=None, agency_id=None) -> pd.DataFrame:
+    """RKA items of a fiscal year (or of the requests registered in a year, whenever they were
+    decided), in exact Rupiah; only those of one agency's requests when `agency_id` is given."""
     query = (select(RkaItem.nomenclature_code, RkaItem.description, Agency.name, RkaItem.volume,
                     RkaItem.unit, RkaItem.unit_price, RkaItem.total, RkaItem.funding_source,
                     RkaItem.status, Decision.letter_id, RkaItem.fiscal_year)
@@ -199,8 +198,8 @@ def load_rka(connection, fiscal_year=None, decision_year=None, agency_id=None) -
              .where(RkaItem.archived_at.is_(None)))
     if fiscal_year is not None:
         query = query.where(RkaItem.fiscal_year == fiscal_year)
-    if decision_year is not None:  # a decision's year is known by the budget year it set
-        query = query.where(Decision.budget_year == budget_year_for(decision_year))
+    if letter_year is not None:
+        query = query.where(RequestLetter.agenda_year == letter_year)
     if agency_id is not None:
         query = query.where(RequestLetter.agency_id == agency_id)
     frame = load_frame(connection, query, RKA_COLUMNS)

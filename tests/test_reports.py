@@ -2,6 +2,7 @@
 downloads that open cleanly, the command line, and the row scope."""
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from io import BytesIO
 
 import numpy as np
@@ -16,7 +17,16 @@ from models.steps import PauseReason
 from reports.durations import compliance, overdue_now, step_durations
 from reports.export import to_csv, to_xlsx
 
-from .builders import RECEIVED, make_agency, make_application, make_letter, make_user, staff
+from .builders import (
+    RECEIVED,
+    make_agency,
+    make_application,
+    make_decision,
+    make_letter,
+    make_rka_item,
+    make_user,
+    staff,
+)
 
 CALENDAR = WorkCalendar(holidays=national_holidays(), special=(
     SpecialPeriod(date(2025, 3, 1), date(2025, 3, 30), RAMADAN_WEEK, "Ramadan"),))
@@ -297,6 +307,21 @@ def test_the_annual_report_counts_requests_decisions_and_budget(client, login_as
     xlsx = client.get("/admin/reports/annual/?year=2025&format=xlsx")
     sheet = openpyxl.load_workbook(BytesIO(xlsx.data)).active
     assert sheet.max_row == 4  # header and three requests
+
+
+def test_the_annual_report_of_a_year_shows_the_budget_of_its_requests_decided_the_year_after(
+        client, login_as):
+    january = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)  # 09:00 WIB on a Monday
+    letter = make_letter(agency=make_agency(name="Dinas Perhubungan"), at=january,
+                         received_at=datetime(2025, 12, 29, 1, 0, tzinfo=UTC),
+                         letter_date=date(2025, 12, 24))
+    decision = make_decision(letter=letter, at=january)
+    make_rka_item(decision=decision, at=january, unit_price=Decimal("250000000.00"))
+    db.session.commit()
+    assert (letter.agenda_year, decision.budget_year) == (2025, 2027)
+    login_as(Role.SUPERVISOR)
+    page = client.get("/admin/reports/annual/?year=2025").get_data(as_text=True)
+    assert "Dinas Perhubungan" in page and "Rp 250.000.000" in page and "2027" in page
 
 
 def test_the_yearly_reports_come_from_the_command_line_too(app, budgeted_year, tmp_path):
