@@ -52,7 +52,8 @@ def _rows(session: Session, rows: list[tuple[int, dict]], make: Callable[[dict],
             errors.append(RowError(line, bad.column, bad.message))
         except DomainError as exc:
             savepoint.rollback()
-            errors.append(RowError(line, ERROR_COLUMNS.get(type(exc), "-"), str(exc)))
+            errors.append(RowError(line, ERROR_COLUMNS.get(type(exc)) or exc.field or "-",
+                                   str(exc)))
     return errors
 
 
