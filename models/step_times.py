@@ -2,7 +2,7 @@
 once; a finished step keeps its figures until someone deliberately recalculates them."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .figures import FIGURES, measure
 from .steps import StepRecord
-from .timezone import OFFICE_TZ
+from .timezone import from_local
 
 #: Figures closer than this (in minutes) are the same: a float read back from the database.
 TOLERANCE = 1e-6
@@ -53,10 +53,10 @@ def remeasure_finished(session: Session, calendar, first: date | None = None,
     figures or due time the calendar now puts otherwise; nothing is changed."""
     query = select(StepRecord).where(StepRecord.finished_at.is_not(None))
     if first:
-        query = query.where(StepRecord.started_at >= datetime.combine(first, time(), OFFICE_TZ))
+        query = query.where(StepRecord.started_at >= from_local(datetime.combine(first, time())))
     if last:
-        query = query.where(StepRecord.started_at < datetime.combine(
-            last + pd.Timedelta(days=1), time(), OFFICE_TZ))
+        query = query.where(StepRecord.started_at < from_local(
+            datetime.combine(last + timedelta(days=1), time())))
     steps = session.scalars(query.order_by(StepRecord.started_at, StepRecord.id)).all()
     if not steps:
         return []
