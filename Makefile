@@ -13,7 +13,8 @@ BIND ?= 127.0.0.1:8000
 #: The development key in config.py: every process would sign with a key anyone can read.
 DEV_SECRET_KEY := dev-only-change-me
 
-.PHONY: run serve load screenshots test setup translations messages lint clean lock browser
+.PHONY: run serve load screenshots test setup translations messages lint clean lock browser \
+  spreadsheet
 
 #: The lock: every package of the app and its `test` extra, pinned with hashes, for every
 #: platform and Python from 3.11 (`make lock` writes it; see "Dependencies" in the README).
@@ -63,10 +64,10 @@ if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
   echo "make: installing $(1) (apt-get)"; \
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
 elif command -v apt-get >/dev/null; then \
-  echo >&2 "make: the browser tests need $(1); install with"; \
+  echo >&2 "make: the tests need $(1); install with"; \
   echo >&2 "  sudo apt-get update && sudo apt-get install -y $(1)"; exit 1; \
 else \
-  echo >&2 "make: the browser tests need $(1) (Debian's names): install them, and set"; \
+  echo >&2 "make: the tests need $(1) (Debian's names): install them, and set"; \
   echo >&2 "  CHROMIUM to the Chromium executable when it is not $(CHROMIUM)"; exit 1; \
 fi
 endef
@@ -109,11 +110,16 @@ browser:
 	@[ -x "$(CHROMIUM)" ] || { $(call apt_need,chromium); }
 	@[ -x "$(CHROMIUM)" ] || { echo >&2 "make: no Chromium at CHROMIUM=$(CHROMIUM)"; exit 1; }
 
+# LibreOffice Calc, which opens the CSV and XLSX downloads as an Indonesian and an English
+# spreadsheet would (tests/test_spreadsheets.py).
+spreadsheet:
+	@command -v soffice >/dev/null || { $(call apt_need,libreoffice-calc-nogui); }
+
 $(AXE):
 	@command -v npm >/dev/null || { $(call apt_need,nodejs npm); }
 	npm install --silent --no-audit --no-fund --prefix .browser axe-core@$(AXE_VERSION)
 
-test: browser $(AXE) setup
+test: browser spreadsheet $(AXE) setup
 	@for url in $(TEST_DATABASE_URLS); do \
 	  echo "== tests on $${url%%://*}"; \
 	  TEST_DATABASE_URL="$$url" $(BIN)/python -m pytest || exit 1; \

@@ -24,6 +24,7 @@ from models.timezone import from_local, to_local
 from reports.catalogue import COLUMNS, Period, ReportScope, build
 from reports.downloads import download
 from reports.durations import GROUPINGS
+from reports.export import DIALECTS
 
 
 def _local_moment(text: str) -> datetime:
@@ -171,15 +172,17 @@ def register_commands(app) -> None:
     @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv")
     @click.option("--by", type=click.Choice(sorted(GROUPINGS)), default="step",
                   help="compliance: group per step, month, agency or official")
+    @click.option("--dialect", type=click.Choice(sorted(DIALECTS)), default="id",
+                  help="CSV for a spreadsheet set to Indonesian (; and 1,5) or English (, 1.5)")
     @click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
-    def report_command(name, first, last, fmt, by, output):
+    def report_command(name, first, last, fmt, by, dialect, output):
         """Write a report for scheduled jobs: the same file the screen downloads."""
         period = Period(first.date(), last.date())
-        frame = build(name, period, ReportScope(agency_id=None),  # every agency's rows
-                      pd.Timestamp(datetime.now(UTC)), by=by)
-        filename, content = download(name, period, frame, fmt)
+        tables = build(name, period, ReportScope(agency_id=None),  # every agency's rows
+                       pd.Timestamp(datetime.now(UTC)), by=by)
+        filename, content = download(name, period, tables, fmt, DIALECTS[dialect])
         (output or Path(filename)).write_bytes(content)
-        click.echo(f"{output or filename}: {len(frame)} row(s)")
+        click.echo(f"{output or filename}: {sum(map(len, tables.values()))} row(s)")
 
     @app.cli.command("import-register")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))

@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 from babel.dates import get_day_names, get_month_names
 from flask_admin.model import typefmt
-from flask_babel import format_decimal, get_locale, gettext
+from flask_babel import format_decimal, get_locale, gettext, ngettext
+from markupsafe import Markup, escape
 
+from models.steps import step_label
 from models.timezone import local_date, local_datetime, to_local
 
 
@@ -54,6 +56,39 @@ def cell(value) -> str:
     return str(value)
 
 
+#: A working day as durations count it: the regular office day, 7 hours 30 minutes (37.5
+#: hours a week over five days, models/data/calendar.toml). Shorter Ramadan days count the
+#: same, so "1 day" always means the same amount of working time.
+WORKING_DAY_MINUTES = 450
+
+
+def working_time(minutes: float | None) -> str:
+    """Working minutes as a person reads them: "2 days 3 hours 15 minutes" (days of
+    WORKING_DAY_MINUTES), rounded to the minute; empty for no value."""
+    if minutes is None or (isinstance(minutes, float) and math.isnan(minutes)):
+        return ""
+    days, rest = divmod(round(abs(minutes)), WORKING_DAY_MINUTES)
+    hours, rest = divmod(rest, 60)
+    parts = [ngettext("%(num)d day", "%(num)d days", days) if days else "",
+             ngettext("%(num)d hour", "%(num)d hours", hours) if hours else "",
+             ngettext("%(num)d minute", "%(num)d minutes", rest) if rest or not (days or hours)
+             else ""]
+    return " ".join(part for part in parts if part)
+
+
+def deadline_pill(deadline) -> Markup:
+    """A step's deadline as a coloured pill: time left (green, amber under a quarter of its
+    standard), "late by …" (red), paused or done."""
+    if deadline.state in ("ok", "soon"):
+        text = gettext("%(time)s left", time=working_time(deadline.minutes_left))
+    elif deadline.state == "late" and deadline.minutes_left is not None:
+        text = gettext("late by %(time)s", time=working_time(deadline.minutes_left))
+    else:
+        text = {"late": gettext("finished late"), "paused": gettext("paused"),
+                "done": gettext("finished on time")}[deadline.state]
+    return Markup('<span class="pill pill-{}">{}</span>').format(deadline.state, escape(text))
+
+
 def money_column(view, context, model, name):
     return rupiah(getattr(model, name))
 
@@ -72,5 +107,6 @@ def picker_locale() -> dict:
 def register(app) -> None:
     """Make the same formatters available to templates."""
     app.jinja_env.filters.update(local_datetime=local_datetime, local_date=local_date,
-                                 rupiah=rupiah, cell=cell)
+                                 rupiah=rupiah, cell=cell, working_time=working_time,
+                                 deadline_pill=deadline_pill, step_label=step_label)
     app.jinja_env.globals.update(get_locale=get_locale, picker_locale=picker_locale)

@@ -68,7 +68,7 @@ class HomeView(AdminIndexView):
             at, calendar = now(), office_calendar()
             steps = scope(db.session.query(StepRecord), StepRecord, user).filter(
                 StepRecord.finished_at.is_(None))
-            my_steps = [(step, step.working_minutes_left(at, calendar)) for step in
+            my_steps = [(step, step.deadline(at, calendar)) for step in
                         steps.filter(StepRecord.holder_id == user.id)
                         .order_by(StepRecord.due_at).limit(WAITING_SHOWN)]
             overdue = steps.filter(StepRecord.deadline_clause("overdue", at)).count()

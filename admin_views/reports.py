@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 from flask import Response, flash, redirect, request, stream_with_context, url_for
 from flask_admin import BaseView, expose
-from flask_babel import format_decimal, gettext
+from flask_babel import format_decimal, get_locale, gettext
 from flask_login import current_user
 
 from models import Agency, Role, User, db
@@ -29,8 +29,9 @@ from reports.catalogue import (
     step_rows,
     yearly,
 )
-from reports.downloads import XLSX, download, filename, step_report_csv
+from reports.downloads import VALUE_LABELS, XLSX, download, filename, step_report_csv
 from reports.durations import GROUPINGS
+from reports.export import DIALECTS, dialect_for
 
 from .base import now
 from .limits import YEARS
@@ -70,6 +71,11 @@ def too_many_for_xlsx(rows: int) -> str | None:
                    "(%(limit)s). Download it as CSV, or choose a shorter period.",
                    count=str(rows) if isinstance(rows, AtLeast) else format_decimal(rows),
                    limit=format_decimal(downloads.XLSX_ROWS))
+
+
+def asked_dialect():
+    """The CSV dialect of a download: the one chosen, or that of the screen's language."""
+    return dialect_for(request.args.get("dialect"), str(get_locale()))
 
 
 def _day(text, default: date) -> date:
@@ -117,7 +123,7 @@ class ReportView(BaseView):
             frame, total = first_page(name, step_rows(
                 name, period, scope, as_of, agency_id, step, holder_id), as_of)
         else:
-            frame = build(name, period, scope, as_of, agency_id, step, by, holder_id)
+            frame = build(name, period, scope, as_of, agency_id, step, by, holder_id)[name]
             total = len(frame)
         every_agency = scope.agency_id is None  # a scoped user chooses no agency nor official
         agencies = db.session.query(Agency).order_by(Agency.name).all() if every_agency else []
@@ -132,7 +138,8 @@ class ReportView(BaseView):
                            by=by, groupings=GROUPINGS, can_export=can(
                                current_user.role, EXPORT, "report"),
                            opd=current_user.role is Role.OPD, charts=charts,
-                           officials=officials, holder_id=holder_id)
+                           officials=officials, holder_id=holder_id,
+                           dialect=asked_dialect(), dialects=DIALECTS)
 
     def _download(self, name, period, scope, as_of, fmt, agency_id, step, by, holder_id):
         """A step report's CSV streams; anything else is built whole, an XLSX only when one
@@ -140,15 +147,19 @@ class ReportView(BaseView):
         if name in STEP_REPORTS:
             query = step_rows(name, period, scope, as_of, agency_id, step, holder_id)
             if fmt == "csv":
-                return attachment(filename(name, period, fmt),
-                                  stream_with_context(step_report_csv(name, query, as_of)))
+                return attachment(filename(name, period, fmt), stream_with_context(
+                    step_report_csv(name, query, as_of, asked_dialect())))
             # counted before any row is read, one past what a sheet holds
             if refusal := too_many_for_xlsx(capped_count(query, downloads.XLSX_ROWS + 1)):
                 return _refuse(refusal)
-        frame = build(name, period, scope, as_of, agency_id, step, by, holder_id)
-        if fmt == "xlsx" and (refusal := too_many_for_xlsx(len(frame))):
+        return self._whole(name, period, fmt, build(name, period, scope, as_of, agency_id,
+                                                    step, by, holder_id))
+
+    def _whole(self, name, period, fmt, tables):
+        """A report built whole, as a file; an XLSX only when each sheet can hold its table."""
+        if fmt == "xlsx" and (refusal := too_many_for_xlsx(max(map(len, tables.values())))):
             return _refuse(refusal)
-        return attachment(*download(name, period, frame, fmt))
+        return attachment(*download(name, period, tables, fmt, asked_dialect()))
 
     @expose("/<any(budget, annual):kind>/")
     def yearly_view(self, kind):
@@ -160,11 +171,9 @@ class ReportView(BaseView):
         scope, fmt = report_scope(current_user), request.args.get("format")
         if fmt in ("csv", "xlsx") and can(current_user.role, EXPORT, "report"):
             period = Period(date(year, 1, 1), date(year, 12, 31))
-            frame = build(kind, period, scope, pd.Timestamp(now()))
-            if fmt == "xlsx" and (refusal := too_many_for_xlsx(len(frame))):
-                return _refuse(refusal)
-            return attachment(*download(kind, period, frame, fmt))
+            return self._whole(kind, period, fmt, build(kind, period, scope, pd.Timestamp(now())))
         kadis = db.session.query(User).filter_by(role=Role.KADIS, active=True).first()
         return self.render(f"report_{kind}.html", year=year, tables=yearly(kind, year, scope),
                            columns=COLUMNS, title=TITLES[kind], signer=kadis,
-                           can_export=can(current_user.role, EXPORT, "report"), name=kind)
+                           can_export=can(current_user.role, EXPORT, "report"), name=kind,
+                           labels=VALUE_LABELS, dialect=asked_dialect(), dialects=DIALECTS)

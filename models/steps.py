@@ -2,6 +2,7 @@
 how long it was paused and, once finished, its figures. Written by the workflow
 (RequestLetter.move) and, for due times and figures, by step_times (calendar changes)."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import nonmember
 
@@ -28,6 +29,18 @@ KELENGKAPAN = {1: (Requirement.LETTER_SCAN,), 2: (Requirement.LETTER_SCAN,), 3: 
 #: How each requirement is checked on the letter.
 REQUIREMENT_MET = {Requirement.LETTER_SCAN: lambda letter: letter.scan_id is not None
                    or letter.scan is not None}
+
+
+#: The SOP's steps by what happens in them, as people call them (the standards hold the printed
+#: wording). A step is never shown as a bare number.
+STEP_TITLES = {1: _l("Kabid disposes to the Kasi"), 2: _l("Kasi analyses and coordinates"),
+               3: _l("Budgeting in the RKA")}
+
+
+def step_label(number: int) -> str:
+    """"1 · Kabid disposes to the Kasi": the number the SOP prints, and what the step is."""
+    title = STEP_TITLES.get(number)
+    return f"{number} · {title}" if title else str(number)
 
 
 class PauseReason(LabeledEnum):
@@ -68,7 +81,7 @@ class StepRecord(LetterPart, db.Model):
     holder: Mapped[User | None] = relationship()
 
     def __str__(self):
-        return f"{self.letter} · {_l('Step')} {self.number}"
+        return f"{self.letter} · {step_label(self.number)}"
 
     @classmethod
     def begin(cls, letter, standard, holder, at: datetime, calendar) -> "StepRecord":
@@ -158,3 +171,30 @@ class StepRecord(LetterPart, db.Model):
         if at <= self.due_at:
             return calendar.working_minutes(at, self.due_at)
         return -calendar.working_minutes(self.due_at, at)
+
+    def deadline(self, at: datetime, calendar) -> "Deadline":
+        """Where the step stands against its due time at `at`."""
+        if self.finished_at is not None:
+            state = "late" if self.finished_at > self.due_at else "done"
+            return Deadline(state, None, self.standard_minutes)
+        if self.paused_since is not None:
+            return Deadline("paused", None, self.standard_minutes)
+        left = self.working_minutes_left(at, calendar)
+        state = ("late" if left < 0 or at > self.due_at
+                 else "soon" if left < self.standard_minutes * SOON_SHARE else "ok")
+        return Deadline(state, left, self.standard_minutes)
+
+
+#: Under this share of its standard left, a running step is due soon (amber).
+SOON_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A step against its due time: "ok" (green), "soon" (amber, under a quarter of its
+    standard left), "late" (red; also a finished step that finished late), "paused", "done";
+    and for a running step the working minutes left (negative: how late)."""
+
+    state: str
+    minutes_left: float | None
+    standard_minutes: int

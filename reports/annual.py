@@ -59,5 +59,6 @@ def requests_by_agency(requests: pd.DataFrame) -> pd.DataFrame:
 
 
 def inventory(applications: pd.DataFrame) -> pd.DataFrame:
-    """The application inventory at year end, by agency and status."""
-    return applications.sort_values(["agency", "application"], ignore_index=True)
+    """The application inventory at year end, by agency and name."""
+    return applications.rename(columns={"status": "application_status"}).sort_values(
+        ["agency", "application"], ignore_index=True)

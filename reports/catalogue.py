@@ -53,12 +53,13 @@ class Period:
         return Period(self.first - length, self.first - timedelta(days=1))
 
 
-#: The columns each report shows and downloads, with their headers.
+#: The columns of each report's tables, with their headers.
 COLUMNS = {
     "step-durations": {
         "agenda_number": _l("Agenda no."), "letter_number": _l("Letter no."),
         "agency_code": _l("Agency code"), "step": _l("Step"), "holder": _l("Held by"),
         "started_at": _l("Started at"), "finished_at": _l("Finished at"),
+        "state": _l("State"),
         "clock_minutes": _l("Clock minutes"), "working_minutes": _l("Working minutes"),
         "paused_minutes": _l("Paused minutes"), "standard_minutes": _l("Standard minutes"),
         "difference_minutes": _l("Difference (minutes)"),
@@ -68,7 +69,8 @@ COLUMNS = {
         "agency_code": _l("Agency code"), "step": _l("Step"), "holder": _l("Held by"),
         "due_at": _l("Due at"), "minutes_past_due": _l("Working minutes past due")},
     "compliance": {
-        "group": _l("Group"), "count": _l("Count"), "median_minutes": _l("Median (minutes)"),
+        "group": _l("Group"), "count": _l("Finished"), "open_late": _l("Open, already late"),
+        "median_minutes": _l("Median (minutes)"),
         "p90_minutes": _l("90th percentile (minutes)"),
         "share_within": _l("Within standard (%)"), "trend_points": _l("Trend (points)")},
     "budget": {
@@ -76,24 +78,49 @@ COLUMNS = {
         "agency": _l("OPD"), "volume": _l("Volume"), "unit": _l("Unit"),
         "unit_price": _l("Unit price (Rp)"), "total": _l("Total (Rp)"),
         "funding_source": _l("Funding source"), "status": _l("Status")},
+    "by_agency": {
+        "agency": _l("OPD"), "new": _l("New"), "upgrade": _l("Upgrade"), "total": _l("Total"),
+        "accepted": _l("Accepted"), "rejected": _l("Rejected"), "open": _l("In process")},
     "annual": {
         "agenda_number": _l("Agenda no."), "number": _l("Letter no."), "agency": _l("OPD"),
         "request_kind": _l("Request kind"), "application_name": _l("Application name (new)"),
         "outcome": _l("Decision"), "reason": _l("Reason"), "fiscal_year": _l("Fiscal year"),
         "budget": _l("Total (Rp)"), "application": _l("Application built")},
+    "built": {"application": _l("Application"), "agency": _l("OPD"),
+              "platform": _l("Platform")},
+    "inventory": {
+        "application": _l("Application"), "agency": _l("OPD"), "platform": _l("Platform"),
+        "year_built": _l("Year built"), "application_status": _l("Status")},
 }
 TITLES = {"step-durations": _l("Step durations"), "overdue": _l("Overdue now"),
           "compliance": _l("Compliance with the standard"),
           "budget": _l("Budget document"), "annual": _l("Annual application report")}
 #: Reports of a whole year (the year of --from on the command line).
 YEARLY = ("budget", "annual")
+#: The tables of each report, in the order its page shows them, with their titles.
+TABLES = {"annual": {"by_agency": _l("1. Requests by agency"),
+                     "annual": _l("2. Decisions, reasons and budget"),
+                     "built": _l("3. Applications built this year"),
+                     "inventory": _l("4. Application inventory at year end")}}
 #: Reports with a row per step: their CSV streams, their screens read one page.
 STEP_REPORTS = ("step-durations", "overdue")
+#: How a step's state reads.
+STATES = {"finished": _l("finished"), "running": _l("running"), "paused": _l("paused"),
+          "late": _l("running, late")}
+#: Decimals each figure is shown with (any other figure: whole minutes or counts); Rupiah and
+#: volumes are exact Decimals and keep their cents.
+DECIMALS = {"share_within": 1, "trend_points": 1}
+
+
+def tables_of(name: str) -> dict:
+    """The tables of a report and their titles: most reports are one table, titled by it."""
+    return TABLES.get(name, {name: TITLES[name]})
 
 
 def yearly(name: str, year: int, scope: ReportScope) -> dict[str, pd.DataFrame]:
-    """The budget document of fiscal `year`, or the annual report of `year`: its tables, of
-    the scope's agency only (read from the database so, not filtered after)."""
+    """The budget document of fiscal `year`, or the annual report of `year`: its tables (all
+    their columns), of the scope's agency only (read from the database so, not filtered
+    after)."""
     agency_id = scope.agency_id
     with engine().connect() as connection:
         if name == "budget":
@@ -129,22 +156,37 @@ def durations_for(period: Period, scope: ReportScope, as_of, agency_id=None, ste
 
 
 def shown(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """The report's display columns, times in office time, agenda numbers with their year
-    (numbers start again each year: "2/2026")."""
+    """The report's display columns: times in office time, agenda numbers with their year
+    (numbers start again each year: "2/2026"), figures rounded to what they mean, states in
+    words."""
     out = frame[list(COLUMNS[name])].copy()
     if "agenda_number" in out and "agenda_year" in frame:
         out["agenda_number"] = (frame["agenda_number"].astype(str) + "/"
                                 + frame["agenda_year"].astype(str))
     for column in out.select_dtypes(include=["datetimetz"]).columns:
         out[column] = out[column].dt.tz_convert(OFFICE_TZ)
+    for column in out.select_dtypes(include=["floating"]).columns:
+        decimals = DECIMALS.get(column, 0)
+        out[column] = out[column].round(decimals)
+        if not decimals:
+            out[column] = out[column].astype("Int64")
+    if "state" in out:
+        out["state"] = out["state"].map(lambda state: str(STATES[state]))
     return out
 
 
 def build(name: str, period: Period, scope: ReportScope, as_of, agency_id=None, step=None,
-          by="step", holder_id=None) -> pd.DataFrame:
-    """The report `name` for `period` as a DataFrame with its display columns, in the scope."""
+          by="step", holder_id=None) -> dict[str, pd.DataFrame]:
+    """The report `name` for `period`, in the scope: its tables (tables_of) with their display
+    columns."""
     if name in YEARLY:
-        return yearly(name, period.first.year, scope)[name][list(COLUMNS[name])]
+        tables = yearly(name, period.first.year, scope)
+        return {table: shown(table, tables[table]) for table in tables_of(name)}
+    return {name: _step_report(name, period, scope, as_of, agency_id, step, by, holder_id)}
+
+
+def _step_report(name, period, scope, as_of, agency_id, step, by, holder_id) -> pd.DataFrame:
+    """A report of one table computed from the steps started in `period`."""
     calendar = office_calendar()
 
     def durations(of: Period):

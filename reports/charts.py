@@ -10,12 +10,14 @@ import pandas as pd  # noqa: E402
 
 from models.timezone import OFFICE_TZ  # noqa: E402
 
+from .durations import judged  # noqa: E402
+
 plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "sop", "font.size": 9})
 
 
 def monthly_compliance(durations: pd.DataFrame) -> pd.DataFrame:
-    """Share of finished steps within standard (%), one row per local month, one column per step."""
-    done = durations[~durations["open"]]
+    """Share of judged steps within standard (%), one row per local month, one column per step."""
+    done = judged(durations)
     month = done["started_at"].dt.tz_convert(OFFICE_TZ).dt.strftime("%Y-%m")
     share = done.groupby([month, done["step"]])["within_standard"].mean() * 100
     return share.unstack("step").sort_index()

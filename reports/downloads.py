@@ -7,11 +7,11 @@ from contextlib import closing
 import pandas as pd
 from flask_babel import lazy_gettext as _l
 
-from models import FundingSource, Outcome, RequestKind, RkaStatus
+from models import ApplicationStatus, FundingSource, Outcome, Platform, RequestKind, RkaStatus
 from models.office_calendar import office_calendar
 
-from .catalogue import COLUMNS, TITLES, Period, step_report
-from .export import csv_head, csv_rows, to_csv, to_xlsx
+from .catalogue import COLUMNS, Period, step_report, tables_of
+from .export import Dialect, csv_head, csv_rows, to_csv, to_csv_tables, to_xlsx
 from .load import engine, iter_steps
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,6 +24,7 @@ VALUE_LABELS = {
               "sub_kegiatan": _l("Sub-kegiatan"), "total": _l("Total")},
     "funding_source": FundingSource.LABELS, "status": RkaStatus.LABELS,
     "request_kind": RequestKind.LABELS, "outcome": Outcome.LABELS,
+    "platform": Platform.LABELS, "application_status": ApplicationStatus.LABELS,
 }
 
 
@@ -44,25 +45,34 @@ def filename(name: str, period: Period, fmt: str) -> str:
     return f"{name}_{period.first:%Y%m%d}-{period.last:%Y%m%d}.{fmt}"
 
 
-def download(name: str, period: Period, frame: pd.DataFrame, fmt: str) -> tuple[str, bytes]:
-    """The file name and content of a report download."""
+def download(name: str, period: Period, tables: dict[str, pd.DataFrame], fmt: str,
+             dialect: Dialect) -> tuple[str, bytes]:
+    """The file name and content of a report download: every table of the report, each under
+    its title (a sheet of its own in an XLSX)."""
+    titled = {str(title): labelled(table, tables[table])
+              for table, title in tables_of(name).items()}
     if fmt == "xlsx":
-        return filename(name, period, fmt), to_xlsx(labelled(name, frame), str(TITLES[name]))
-    return filename(name, period, fmt), to_csv(labelled(name, frame))
+        content = to_xlsx(titled)
+    elif len(titled) == 1:
+        content = to_csv(*titled.values(), dialect)
+    else:
+        content = to_csv_tables(titled, dialect)
+    return filename(name, period, fmt), content
 
 
-def step_report_csv(name: str, query, as_of) -> Iterator[bytes]:
+def step_report_csv(name: str, query, as_of, dialect: Dialect) -> Iterator[bytes]:
     """The CSV download of a step report, a chunk of rows at a time: the same bytes as
     download() of build(). The rows are read when the pieces are asked for (after the request
     has ended), on a connection of their own, given back (its cursor closed) when the download
     ends, cut short or not."""
     source, calendar = engine(), office_calendar()
-    head = csv_head([str(label) for label in COLUMNS[name].values()])
+    head = csv_head([str(label) for label in COLUMNS[name].values()], dialect)
 
     def pieces():
         yield head  # at once, before any row is read
         with source.connect() as connection, closing(iter_steps(connection, query)) as chunks:
             for steps in chunks:
-                yield csv_rows(coded_labels(step_report(name, steps, calendar, as_of)))
+                yield csv_rows(coded_labels(step_report(name, steps, calendar, as_of)),
+                               dialect)
 
     return pieces()

@@ -25,9 +25,15 @@ def step_durations(steps: pd.DataFrame, calendar, as_of: pd.Timestamp) -> pd.Dat
                        out["finished_at"][~fixed].fillna(as_of), out["paused_minutes"][~fixed])
     for name in FIGURES:
         out[name] = stored[name].astype("float64").where(fixed, measured[name])
-    out["difference_minutes"] = out["net_minutes"] - out["standard_minutes"]
-    out["within_standard"] = out["difference_minutes"] <= 0
     out["open"] = out["finished_at"].isna()
+    # an open step's clock would run on for as long as it stays open: what it has used is its
+    # working time so far, against its standard
+    out["clock_minutes"] = out["clock_minutes"].mask(out["open"])
+    out["difference_minutes"] = out["net_minutes"] - out["standard_minutes"]
+    late = out["difference_minutes"] > 0
+    out["within_standard"] = (~late).astype("boolean").mask(out["open"] & ~late)
+    out["state"] = np.select([~out["open"], out["paused_since"].notna(), late],
+                             ["finished", "paused", "late"], "running")
     return out
 
 
@@ -46,20 +52,31 @@ def overdue_now(durations: pd.DataFrame, calendar, as_of: pd.Timestamp) -> pd.Da
 GROUPINGS = {"step": "step", "month": "month", "agency": "agency_code", "official": "holder"}
 
 
+def judged(durations: pd.DataFrame) -> pd.DataFrame:
+    """The steps compliance judges: every finished step, and every open step already past its
+    standard, a breach whatever happens next; an open step still within it is not judged yet."""
+    return durations[durations["within_standard"].notna()].assign(
+        within_standard=lambda frame: frame["within_standard"].astype(bool))
+
+
 def compliance(durations: pd.DataFrame, by: str,
                previous: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per group: count, median and 90th percentile of net minutes, share within standard,
-    and the change of that share against `previous` (the period before), in points."""
+    """Per group: finished steps and their median and 90th percentile of net minutes (linear
+    between the nearest ranks, as a spreadsheet's PERCENTILE.INC), open steps already late,
+    the share within standard of both together (judged()), and the change of that share
+    against `previous` (the period before), in points."""
     def summary(frame):
-        frame = frame[~frame["open"]].assign(
+        frame = judged(frame).assign(
             month=frame["started_at"].dt.tz_convert(OFFICE_TZ).dt.strftime("%Y-%m"))
         grouped = frame.groupby(GROUPINGS[by], dropna=False)
+        finished = frame[~frame["open"]].groupby(GROUPINGS[by], dropna=False)
         return pd.DataFrame({
-            "count": grouped.size(),
-            "median_minutes": grouped["net_minutes"].median(),
-            "p90_minutes": grouped["net_minutes"].quantile(0.9),
+            "count": finished.size(),
+            "open_late": frame["open"].groupby(frame[GROUPINGS[by]], dropna=False).sum(),
+            "median_minutes": finished["net_minutes"].median(),
+            "p90_minutes": finished["net_minutes"].quantile(0.9, interpolation="linear"),
             "share_within": grouped["within_standard"].mean() * 100,
-        })
+        }).fillna({"count": 0}).astype({"count": int, "open_late": int})
 
     now = summary(durations)
     if previous is not None and len(previous):

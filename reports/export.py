@@ -1,12 +1,54 @@
-"""Downloads kept apart from computation: CSV (UTF-8 with BOM) and XLSX with real cells."""
+"""Downloads kept apart from computation: CSV and XLSX files a spreadsheet reads right.
 
-from io import BytesIO
+A CSV is UTF-8 with a byte-order mark, in one of two dialects: a spreadsheet set to Indonesian
+reads numbers with a decimal comma and splits fields on ";" (its list separator), one set to
+English wants a decimal point and ",". Times are office time as "2025-01-24 16:20", which
+spreadsheets read as a date and time in either locale (tests/test_spreadsheets.py opens the
+files in LibreOffice set to each); yes/no are words of the screen's language.
+An XLSX holds real number and date cells, a filter on its header and columns as wide as their
+content, one sheet per table.
+"""
+
+import csv
+from dataclasses import dataclass
+from decimal import Decimal
+from io import BytesIO, StringIO
 
 import numpy as np
 import pandas as pd
+from flask_babel import lazy_gettext as _l
+from openpyxl.utils import get_column_letter
 
 #: First characters that make a spreadsheet run a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: How a yes or no cell reads.
+YES, NO = _l("yes"), _l("no")
+#: The most significant digits a spreadsheet's number cell keeps exactly (IEEE double, as
+#: Excel and LibreOffice show them): a larger amount is written as text, digit for digit.
+EXACT_DIGITS = 15
+#: Cell formats of an XLSX download.
+XLSX_TIME, XLSX_MONEY = "dd/mm/yyyy hh:mm", "#,##0.00"
+#: Values of a column looked at to size it: enough for its width, not the whole sheet.
+WIDTH_SAMPLE = 200
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a CSV separates its fields and writes a decimal number."""
+
+    code: str
+    separator: str
+    decimal: str
+
+
+#: The CSV dialects offered: by the language of the spreadsheet that opens the file.
+DIALECTS = {"id": Dialect("id", ";", ","), "en": Dialect("en", ",", ".")}
+
+
+def dialect_for(asked: str | None, language: str | None) -> Dialect:
+    """The dialect asked for, or else that of the screen's language (Indonesian otherwise):
+    whoever reads Indonesian screens most likely has a spreadsheet set to Indonesian."""
+    return DIALECTS.get(asked or "") or DIALECTS.get(language or "") or DIALECTS["id"]
 
 
 def neutralize_formula(value):
@@ -16,65 +58,137 @@ def neutralize_formula(value):
     return value
 
 
-def _safe(frame: pd.DataFrame) -> pd.DataFrame:
-    text = frame.select_dtypes(include=["object", "string"]).columns
-    return frame.assign(**{c: frame[c].map(neutralize_formula) for c in text})
+def office_times(moments: pd.Series) -> pd.Series:
+    """Aware times as the office's wall clock to the minute ("2025-01-24 16:20"), in bulk:
+    pandas would call strftime once per value. Missing times stay missing."""
+    local = moments.dt.tz_convert("Asia/Pontianak").dt.tz_localize(None)
+    text = np.datetime_as_string(local.dt.floor("min").to_numpy(), unit="m")
+    return pd.Series(np.char.replace(text, "T", " "), index=moments.index).where(
+        moments.notna())
 
 
-#: How a CSV writes a moment: ISO 8601 with the zone's offset, "2025-01-02T08:00:00+0700".
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+def _is_flags(column: pd.Series) -> bool:
+    values = column.dropna()
+    return column.dtype == bool or str(column.dtype) == "boolean" or (
+        column.dtype == object and len(values) > 0
+        and values.map(lambda v: isinstance(v, (bool, np.bool_))).all())
 
 
-def _offset(seconds: float) -> str:
-    """A UTC offset as strftime's %z writes it: +HHMM, and SS when there are seconds."""
-    hours, rest = divmod(int(abs(seconds)), 3600)
-    minutes, rest = divmod(rest, 60)
-    return f"{'-' if seconds < 0 else '+'}{hours:02d}{minutes:02d}{f'{rest:02d}' if rest else ''}"
+def _flags(column: pd.Series) -> pd.Series:
+    words = {True: str(YES), False: str(NO)}
+    return column.map(lambda value: words.get(value, value) if pd.notna(value) else value)
 
 
-def iso_times(moments: pd.Series) -> pd.Series:
-    """Aware times as TIME_FORMAT writes them, in bulk: pandas would call strftime once per
-    value, most of a big download's time. Missing times stay missing."""
-    local = moments.dt.tz_localize(None)
-    offsets = (local - moments.dt.tz_convert(None)).dt.total_seconds()
-    text = np.datetime_as_string(local.dt.floor("s").to_numpy(), unit="s")
-    zones = offsets.map({seconds: _offset(seconds) for seconds in offsets.dropna().unique()})
-    return (pd.Series(text, index=moments.index) + zones).where(moments.notna())
+def _amount_text(value, decimal: str):
+    if isinstance(value, Decimal):
+        return format(value, "f").replace(".", decimal)
+    return value
 
 
-def _csv_text(frame: pd.DataFrame, header=True) -> str:
-    frame = _safe(frame)
-    frame = frame.assign(**{column: iso_times(frame[column]) for column
-                            in frame.select_dtypes(include=["datetimetz"]).columns})
-    return frame.to_csv(index=False, header=header, date_format=TIME_FORMAT)
+def _cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its yes/no columns as words and every text cell defused."""
+    out = {}
+    for name, column in frame.items():
+        if _is_flags(column):
+            column = _flags(column)
+        if column.dtype == object or str(column.dtype).startswith("str"):
+            column = column.map(neutralize_formula)
+        out[name] = column
+    return pd.DataFrame(out, index=frame.index)
 
 
-def to_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens it cleanly; times as ISO 8601."""
-    return _csv_text(frame).encode("utf-8-sig")
+def _csv_text(frame: pd.DataFrame, dialect: Dialect, header=True) -> str:
+    frame = _cells(frame)
+    for name in frame.select_dtypes(include=["datetimetz"]).columns:
+        frame[name] = office_times(frame[name])
+    for name in frame.select_dtypes(include="object").columns:
+        frame[name] = frame[name].map(lambda v: _amount_text(v, dialect.decimal))
+    return frame.to_csv(index=False, header=header, sep=dialect.separator,
+                        decimal=dialect.decimal, float_format="%.15g",
+                        quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
 
 
-def csv_head(columns: list[str]) -> bytes:
+def to_csv(frame: pd.DataFrame, dialect: Dialect) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens it cleanly."""
+    return _csv_text(frame, dialect).encode("utf-8-sig")
+
+
+def to_csv_tables(tables: dict[str, pd.DataFrame], dialect: Dialect) -> bytes:
+    """Several tables in one CSV: each under a line with its title, a blank line between."""
+    out = StringIO()
+    writer = csv.writer(out, delimiter=dialect.separator, lineterminator="\r\n")
+    for number, (title, frame) in enumerate(tables.items()):
+        if number:
+            out.write("\r\n")
+        writer.writerow([neutralize_formula(title)])
+        out.write(_csv_text(frame, dialect))
+    return out.getvalue().encode("utf-8-sig")
+
+
+def csv_head(columns: list[str], dialect: Dialect) -> bytes:
     """The start of a CSV download sent a piece at a time: the byte-order mark and header."""
-    return to_csv(pd.DataFrame(columns=columns))
+    return to_csv(pd.DataFrame(columns=columns), dialect)
 
 
-def csv_rows(frame: pd.DataFrame) -> bytes:
+def csv_rows(frame: pd.DataFrame, dialect: Dialect) -> bytes:
     """Rows that follow csv_head: together the pieces are to_csv of all the rows."""
-    return _csv_text(frame, header=False).encode("utf-8")
+    return _csv_text(frame, dialect, header=False).encode("utf-8")
 
 
-def to_xlsx(frame: pd.DataFrame, sheet: str) -> bytes:
-    """Number and date cells, the header row frozen; times in office time without zone."""
-    frame = _safe(frame)
-    for column in frame.select_dtypes(include=["datetimetz"]).columns:
-        frame[column] = frame[column].dt.tz_localize(None)
-    buffer = BytesIO()
+def _xlsx_amount(value):
+    """An amount as a number cell when a spreadsheet keeps all its digits, else as text."""
+    if isinstance(value, Decimal):
+        digits = len(value.normalize().as_tuple().digits)
+        return float(value) if digits <= EXACT_DIGITS else format(value, "f")
+    return value
+
+
+def _xlsx_sheet(writer, frame: pd.DataFrame, title: str) -> None:
+    frame = _cells(frame)
+    times = list(frame.select_dtypes(include=["datetimetz"]).columns)
+    for name in times:
+        frame[name] = frame[name].dt.tz_convert("Asia/Pontianak").dt.tz_localize(None)
+    amounts = [name for name in frame.select_dtypes(include="object").columns
+               if frame[name].map(lambda v: isinstance(v, Decimal)).any()]
+    for name in amounts:
+        frame[name] = frame[name].map(_xlsx_amount)
+    frame.to_excel(writer, index=False, sheet_name=title)
+    sheet = writer.sheets[title]
+    sheet.freeze_panes = "A2"
+    if len(frame.columns):
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+    for number, name in enumerate(frame.columns, start=1):
+        letter = get_column_letter(number)
+        style = XLSX_TIME if name in times else XLSX_MONEY if name in amounts else None
+        if style:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=number, max_col=number):
+                cell.number_format = style
+        sample = frame[name].head(WIDTH_SAMPLE)
+        longest = max([len(str(name)) + 3,  # room for the filter's button
+                       *(16 if name in times else len(str(v)) for v in sample.dropna())])
+        sheet.column_dimensions[letter].width = max(8, min(60, longest + 2))
+
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    """A sheet name Excel accepts: at most 31 characters (cut at a word), none of []:*?/\\,
+    unique."""
+    name = "".join("-" if c in "[]:*?/\\" else c for c in title)
+    if len(name) > 31:
+        name = name[:32].rsplit(" ", 1)[0][:31]
+    name = name or "Data"
+    base, number = name, 2
+    while name.lower() in taken:
+        name = f"{base[:28]} {number}"
+        number += 1
+    taken.add(name.lower())
+    return name
+
+
+def to_xlsx(tables: dict[str, pd.DataFrame]) -> bytes:
+    """One sheet per table, named by its title: number and date cells (times in office time),
+    the header row frozen and filtered, columns as wide as their content."""
+    buffer, taken = BytesIO(), set()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
-        worksheet = writer.sheets[sheet[:31]]
-        worksheet.freeze_panes = "A2"
-        for cells in worksheet.columns:
-            worksheet.column_dimensions[cells[0].column_letter].width = max(
-                12, min(50, len(str(cells[0].value)) + 4))
+        for title, frame in tables.items():
+            _xlsx_sheet(writer, frame, _sheet_title(title, taken))
     return buffer.getvalue()

@@ -13,9 +13,10 @@ from sqlalchemy import text
 
 from models import LetterStatus, Role, db
 from models.calendar import RAMADAN_WEEK, SpecialPeriod, WorkCalendar, national_holidays
+from models.db import MAX_RUPIAH
 from models.steps import PauseReason
 from reports.durations import compliance, overdue_now, step_durations
-from reports.export import to_csv, to_xlsx
+from reports.export import DIALECTS, to_csv, to_xlsx
 
 from .builders import (
     RECEIVED,
@@ -53,26 +54,38 @@ def _random_steps(n, seed=7):
 
 
 def _reference(row):
-    """Obviously correct, one step at a time."""
-    end = row.finished_at if pd.notna(row.finished_at) else AS_OF
+    """Obviously correct, one step at a time: an open step has used its working minutes so
+    far, has no clock figure yet, and is judged only once it is past its standard."""
+    finished = pd.notna(row.finished_at)
+    end = row.finished_at if finished else AS_OF
     working = CALENDAR.working_minutes(row.started_at.to_pydatetime(), end.to_pydatetime())
     paused = row.paused_minutes + (CALENDAR.working_minutes(
         row.paused_since.to_pydatetime(), AS_OF.to_pydatetime())
         if pd.notna(row.paused_since) else 0)
     net = working - paused
-    return ((end - row.started_at).total_seconds() / 60, working, paused, net,
-            net <= row.standard_minutes)
+    within = net <= row.standard_minutes
+    clock = (end - row.started_at).total_seconds() / 60 if finished else np.nan
+    state = ("finished" if finished else "paused" if pd.notna(row.paused_since)
+             else "running" if within else "late")
+    return clock, working, paused, net, within if finished or not within else np.nan, state
 
 
 def test_step_durations_match_a_per_row_reference_on_thousands_of_steps():
     steps = _random_steps(3000)
+    recent = steps.index[:50]  # started minutes ago, still running within their standard
+    steps.loc[recent, "started_at"] = AS_OF - pd.Timedelta(minutes=5)
+    steps.loc[recent, ["finished_at", "paused_since"]] = pd.NaT
+    steps.loc[recent, "paused_minutes"] = 0.0
     result = step_durations(steps, CALENDAR, AS_OF)
     expected = pd.DataFrame([_reference(r) for r in steps.itertuples()],
                             columns=["clock_minutes", "working_minutes", "paused_minutes",
-                                     "net_minutes", "within_standard"])
-    for column in expected:
-        assert np.allclose(result[column].astype(float), expected[column].astype(float)), column
+                                     "net_minutes", "within_standard", "state"])
+    for column in expected.columns.drop("state"):
+        assert np.allclose(result[column].astype(float), expected[column].astype(float),
+                           equal_nan=True), column
+    assert (result["state"] == expected["state"]).all()
     assert (result["open"] == steps["finished_at"].isna()).all()
+    assert set(expected["state"]) == {"finished", "paused", "running", "late"}
 
 
 def test_compliance_counts_medians_and_trend():
@@ -80,15 +93,25 @@ def test_compliance_counts_medians_and_trend():
     now, before = step_durations(steps, CALENDAR, AS_OF), step_durations(
         _random_steps(2000, seed=8), CALENDAR, AS_OF)
     table = compliance(now, "step", previous=before).set_index("step")
-    done = now[~now["open"]]
-    for step, group in done.groupby("step"):
-        assert table.loc[step, "count"] == len(group)
-        assert table.loc[step, "median_minutes"] == pytest.approx(group["net_minutes"].median())
-        share = group["within_standard"].mean() * 100
-        assert table.loc[step, "share_within"] == pytest.approx(share)
-        earlier = before[(~before["open"]) & (before["step"] == step)]
+
+    def share(frame):
+        """Within standard among the finished steps and the open ones already late."""
+        late = frame["open"] & (frame["net_minutes"] > frame["standard_minutes"])
+        judged = frame[~frame["open"] | late]
+        return (judged["net_minutes"] <= judged["standard_minutes"]).mean() * 100
+
+    for step, group in now.groupby("step"):
+        done = group[~group["open"]]
+        assert table.loc[step, "count"] == len(done)
+        assert table.loc[step, "open_late"] == (
+            group["open"] & (group["net_minutes"] > group["standard_minutes"])).sum() > 0
+        assert table.loc[step, "median_minutes"] == pytest.approx(done["net_minutes"].median())
+        assert table.loc[step, "p90_minutes"] == pytest.approx(
+            np.percentile(done["net_minutes"], 90, method="linear"))
+        assert table.loc[step, "share_within"] == pytest.approx(share(group))
+        assert share(group) < done["within_standard"].astype(bool).mean() * 100
         assert table.loc[step, "trend_points"] == pytest.approx(
-            share - earlier["within_standard"].mean() * 100)
+            share(group) - share(before[before["step"] == step]))
 
 
 def test_overdue_lists_running_steps_past_due_oldest_first():
@@ -99,36 +122,51 @@ def test_overdue_lists_running_steps_past_due_oldest_first():
     assert (late["minutes_past_due"] >= 0).all()
 
 
-def test_downloads_neutralize_formulas_and_keep_real_cells():
-    frame = pd.DataFrame({"Nama": ["=HYPERLINK(\"http://x\")", "+1", "aman"],
-                          "Menit": [1.5, 2.0, 3.0],
+def test_downloads_neutralize_formulas_and_keep_real_cells(app):
+    frame = pd.DataFrame({"Nama": ["=HYPERLINK(\"http://x\")", "+1", "aman; sekali"],
+                          "Menit": [1.5, 2.0, 23.000000000000043],
                           "Mulai": pd.to_datetime(["2025-01-02 08:00"] * 3).tz_localize(
-                              "Asia/Pontianak")})
-    csv = to_csv(frame)
-    assert csv.startswith(b"\xef\xbb\xbf")
-    text = csv.decode("utf-8-sig")
-    assert "'=HYPERLINK" in text and "'+1" in text and "2025-01-02T08:00:00+0700" in text
-    book = openpyxl.load_workbook(BytesIO(to_xlsx(frame, "Uji")))
+                              "Asia/Pontianak"),
+                          "Tepat": pd.array([True, False, None], dtype="boolean"),
+                          "Rp": [Decimal("249999999.99"), MAX_RUPIAH, Decimal("0.50")]})
+    with app.test_request_context(headers={"Accept-Language": "id"}):
+        indonesian = to_csv(frame, DIALECTS["id"])
+        english = to_csv(frame, DIALECTS["en"])
+    assert indonesian.startswith(b"\xef\xbb\xbf")
+    rows = indonesian.decode("utf-8-sig").splitlines()
+    assert rows[0] == "Nama;Menit;Mulai;Tepat;Rp"
+    assert rows[1:] == ['"\'=HYPERLINK(""http://x"")";1,5;2025-01-02 08:00;ya;249999999,99',
+                        "'+1;2;2025-01-02 08:00;tidak;9999999999999999,99",
+                        '"aman; sekali";23;2025-01-02 08:00;;0,50']
+    assert english.decode("utf-8-sig").splitlines()[1:3] == [
+        '"\'=HYPERLINK(""http://x"")",1.5,2025-01-02 08:00,ya,249999999.99',
+        "'+1,2,2025-01-02 08:00,tidak,9999999999999999.99"]
+    book = openpyxl.load_workbook(BytesIO(to_xlsx({"Uji": frame})))
     sheet = book["Uji"]
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:E4"
     assert sheet["A2"].value == "'=HYPERLINK(\"http://x\")"
-    assert isinstance(sheet["B2"].value, float)
-    assert sheet["C2"].value == datetime(2025, 1, 2, 8, 0)
+    assert sheet["B2"].data_type == "n" and sheet["C2"].value == datetime(2025, 1, 2, 8, 0)
+    assert sheet["C2"].number_format == "dd/mm/yyyy hh:mm"
+    assert [sheet[f"D{row}"].value for row in (2, 3, 4)] == ["ya", "tidak", None]
+    # a spreadsheet keeps 15 digits: an amount with more is text, digit for digit
+    assert sheet["E2"].value == 249999999.99 and sheet["E2"].number_format == "#,##0.00"
+    assert sheet["E3"].value == "9999999999999999.99"
+    assert sheet.column_dimensions["A"].width > sheet.column_dimensions["B"].width
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Pontianak", "Europe/Berlin",
                                   "America/St_Johns"])
-def test_csv_times_are_written_as_strftime_writes_them(zone):
+def test_csv_times_are_the_office_clock_as_strftime_writes_it(zone):
     """Written in bulk (strftime per value was most of a big download's time), the same text:
-    offsets with minutes or seconds (local mean time before 1920), summer time, before 1970,
-    fractions of a second cut off, missing times left empty."""
-    from reports.export import TIME_FORMAT, iso_times
+    any zone in, office time out, before 1970 too, seconds cut off, missing times empty."""
+    from reports.export import office_times
     rng = np.random.default_rng(3)
     moments = pd.Series(pd.to_datetime(rng.integers(
         pd.Timestamp("1890-01-01").value, pd.Timestamp("2040-01-01").value, 5000), utc=True))
     moments = moments.dt.as_unit("us").dt.tz_convert(zone)
     moments[rng.random(len(moments)) < 0.1] = pd.NaT
-    written, expected = iso_times(moments), moments.dt.strftime(TIME_FORMAT)
+    written = office_times(moments)
+    expected = moments.dt.tz_convert("Asia/Pontianak").dt.strftime("%Y-%m-%d %H:%M")
     assert written.isna().equals(expected.isna())
     assert (written.dropna() == expected.dropna()).all()
 
@@ -155,9 +193,17 @@ def test_the_command_line_writes_the_file_the_screen_downloads(app, client, logi
     assert screen.headers["Content-Disposition"].endswith(
         'filename="step-durations_20250101-20251231.csv"')
     assert screen.data == output.read_bytes()
-    rows = pd.read_csv(output, encoding="utf-8-sig")
+    rows = pd.read_csv(output, encoding="utf-8-sig", sep=";", decimal=",")
     assert len(rows) == 6 and list(rows.columns)[:4] == ["No. Agenda", "No. Surat",
                                                           "Kode OPD", "Langkah"]
+    assert rows["Menit kerja"].dtype == "int64" and set(rows["Sesuai standar"]) <= {"ya", "tidak"}
+    english = app.test_cli_runner().invoke(args=[
+        "report", "step-durations", "--from", "2025-01-01", "--to", "2025-12-31",
+        "--dialect", "en", "--output", str(output)])
+    assert english.exit_code == 0, english.output
+    assert screen.data.replace(b";", b",") == output.read_bytes()  # no decimals, no commas
+    assert client.get("/admin/reports/?report=step-durations&from=2025-01-01&to=2025-12-31"
+                      "&format=csv&dialect=en").data == output.read_bytes()
 
 
 def test_an_xlsx_download_opens_with_number_and_date_cells(client, login_as, finished_letters):
@@ -292,21 +338,32 @@ def test_the_budget_document_page_prints_the_rka_of_the_fiscal_year(client, logi
     assert page.count("Rp 150.000.000") == 5
     assert "NIP. 19610329 198903 1 004" in page
     csv = client.get("/admin/reports/budget/?year=2026&format=csv")
-    assert csv.mimetype == "text/csv" and b"150000000.00" in csv.data
+    assert csv.mimetype == "text/csv" and b";150000000,00;" in csv.data
 
 
 def test_the_annual_report_counts_requests_decisions_and_budget(client, login_as,
                                                                 budgeted_year):
+    make_application(name="SI Posyandu", agency=make_agency(name="Dinas Kesehatan Hewan"),
+                     year_built=2025)
+    db.session.commit()
     login_as(Role.KADIS)
     page = client.get("/admin/reports/annual/?year=2025").get_data(as_text=True)
     assert "Laporan Tahunan Aplikasi" in page
+    assert "<td>Web</td><td>2025</td><td>Aktif</td>" in page  # labels, not codes
     assert "Dinas Kesehatan" in page and "Dinas Sosial" in page
     assert "Sudah ada aplikasi serupa" in page  # the rejection's reason
     assert ">nan<" not in page and "<NA>" not in page and "2.026" not in page
     assert "Rp 150.000.000" in page
     xlsx = client.get("/admin/reports/annual/?year=2025&format=xlsx")
-    sheet = openpyxl.load_workbook(BytesIO(xlsx.data)).active
-    assert sheet.max_row == 4  # header and three requests
+    book = openpyxl.load_workbook(BytesIO(xlsx.data))
+    assert [sheet.max_row for sheet in book] == [3, 4, 2, 2]  # by agency, requests, ...
+    assert book.sheetnames[1] == "2. Keputusan, alasan dan"
+    csv = client.get("/admin/reports/annual/?year=2025&format=csv").data.decode("utf-8-sig")
+    titles = ["1. Permohonan per perangkat daerah", "2. Keputusan, alasan dan anggaran",
+              "3. Aplikasi yang dibangun tahun ini", "4. Inventaris aplikasi pada akhir tahun"]
+    assert [line for line in csv.splitlines() if line in titles] == titles
+    assert "Dinas Kesehatan;2;0;2;1;1;0" in csv
+    assert "SI Posyandu;Dinas Kesehatan Hewan;Web;2025;Aktif" in csv  # the inventory
 
 
 def test_the_annual_report_of_a_year_shows_the_budget_of_its_requests_decided_the_year_after(
@@ -352,8 +409,8 @@ def test_reports_filter_by_official(client, login_as, finished_letters):
 def test_downloads_show_labels_not_codes(client, login_as, budgeted_year):
     login_as(Role.SUPERVISOR)
     text = client.get("/admin/reports/budget/?year=2026&format=csv").data.decode("utf-8-sig")
-    assert "Program,2.16.03" in text and "Sub-kegiatan," in text
-    assert ",nan" not in text and "sub_kegiatan" not in text
+    assert "Program;2.16.03" in text and "Sub-kegiatan;" in text
+    assert ";nan" not in text and "sub_kegiatan" not in text
 
 
 def test_the_leaders_home_page_shows_this_years_compliance_charts(client, login_as):
@@ -376,7 +433,8 @@ def test_open_steps_are_measured_up_to_a_now_finer_than_their_stored_seconds(app
     durations = durations_for(Period(date(2025, 1, 1), date(2025, 12, 31)),
                               ReportScope(None), as_of)
     assert all(durations[c].dt.unit == "us" for c in TIME_COLUMNS)
-    assert durations["open"].any() and (durations["clock_minutes"] > 0).all()
+    assert durations["open"].all() and (durations["working_minutes"] > 0).all()
+    assert durations["clock_minutes"].isna().all()  # an open step's clock is not a figure
 
 
 # Streamed downloads and one-page screens of the step reports
@@ -414,8 +472,8 @@ def _whole(name, user, **filters):
     from reports.catalogue import Period, build
     from reports.downloads import download
     period = Period(date(2025, 1, 1), date(2025, 12, 31))
-    frame = build(name, period, report_scope(user), pd.Timestamp(STREAM_AS_OF), **filters)
-    return frame, download(name, period, frame, "csv")[1]
+    tables = build(name, period, report_scope(user), pd.Timestamp(STREAM_AS_OF), **filters)
+    return tables[name], download(name, period, tables, "csv", DIALECTS["id"])[1]
 
 
 @pytest.mark.parametrize("name", ["step-durations", "overdue"])
@@ -433,10 +491,11 @@ def test_a_streamed_download_is_byte_for_byte_the_whole_report(client, login_as,
         f'filename="{name}_20250101-20251231.csv"')
     assert len(pieces) == 1 + -(-len(frame) // 3)  # the header, then a piece per chunk
     text = whole.decode("utf-8")
-    assert text.startswith("\ufeffNo. Agenda,") and text.count("\ufeff") == 1
+    assert text.startswith("\ufeffNo. Agenda;") and text.count("\ufeff") == 1
     assert text.count("No. Agenda") == 1
     if name == "step-durations":
-        assert len(frame) == 13 and "'=HYPERLINK" in text and "+0700" in text
+        assert len(frame) == 13 and "'=HYPERLINK" in text
+        assert ";2025-03-03 08:00;" in text  # office time, as a spreadsheet reads it
         assert frame["finished_at"].isna().any() and frame["holder"].fillna("").eq("").any()
         # a letter's steps run across a chunk's end
         agendas = frame["agenda_number"].tolist()
@@ -458,10 +517,10 @@ def test_a_streamed_download_keeps_an_opd_users_row_scope(app, step_letters):
     for name in ("step-durations", "overdue"):
         with app.test_request_context():
             query = step_rows(name, period, report_scope(opd), as_of, agency_id=other.id)
-            streamed = b"".join(step_report_csv(name, query, as_of))
+            streamed = b"".join(step_report_csv(name, query, as_of, DIALECTS["id"]))
         frame, whole = _whole(name, opd, agency_id=other.id)
         assert streamed == whole and len(frame)
-        assert b",MINE," in streamed and b"OTHER" not in streamed
+        assert b";MINE;" in streamed and b"OTHER" not in streamed
 
 
 def _transactions_open():
@@ -564,9 +623,9 @@ def test_yearly_reports_survive_the_largest_amounts(client, login_as, largest_am
     assert page.status_code == 200
     assert "Rp 9.999.999.999.999.999,99" in page.get_data(as_text=True)
     csv = client.get(f"/admin/reports/{report}/?year={year}&format=csv")
-    assert csv.status_code == 200 and b"9999999999999999.99" in csv.data
+    assert csv.status_code == 200 and b"9999999999999999,99" in csv.data
     if report == "budget":
-        assert b"19999999999999999.98" in csv.data  # the grand total, exact
+        assert b"19999999999999999,98" in csv.data  # the grand total, exact
     xlsx = client.get(f"/admin/reports/{report}/?year={year}&format=xlsx")
     assert xlsx.status_code == 200
-    assert openpyxl.load_workbook(BytesIO(xlsx.data)).active.max_row > 2
+    assert max(sheet.max_row for sheet in openpyxl.load_workbook(BytesIO(xlsx.data))) > 2
