@@ -1,6 +1,7 @@
 """Log-in, log-out and the language switch, drawn in the panel's own layout."""
 
 import time
+from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_admin import BaseView, expose
@@ -54,10 +55,16 @@ def _account_key() -> str:
 
 
 def _safe_next(target):
-    """Only a path on this site is followed after log-in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only a path on this site is followed after log-in: one "/" and no host, read as a
+    browser reads it. A browser drops tabs and line breaks from a link (so "/\t/evil" is
+    "//evil", another site), and a header cannot hold them: any control character, space or
+    backslash makes the target refused, not repaired."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if any(c.isspace() or not c.isprintable() or c == "\\" for c in target):
+        return None
+    parts = urlsplit(target)
+    return target if not (parts.scheme or parts.netloc) else None
 
 
 class AuthView(BaseView):

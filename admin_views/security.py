@@ -34,6 +34,8 @@ CSP = {
 OPEN_WHILE_CHANGING = {"auth.password_view", "auth.logout_view", "auth.language_view", "static",
                        "admin.static"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+#: The session key Flask-Login keeps a logged-in user's id under.
+LOGGED_IN = "_user_id"
 
 
 def load_active_user(session_id):
@@ -51,7 +53,10 @@ def csp_nonce() -> str:
 
 
 def _before_request(app):
-    if request.method not in SAFE_METHODS:
+    # only a logged-in person writes: a log-in (its password hashed) never holds the turn
+    # the office's writers queue for. Read from the signed session, not by loading the user:
+    # the turn must be taken before the request's first read
+    if request.method not in SAFE_METHODS and LOGGED_IN in session:
         begin_write(db.session)
     # who writes in this request, and when: what the audit trail records for its flushes
     stamp(db.session, at=now(), by=current_user if current_user.is_authenticated else None)

@@ -1,6 +1,9 @@
 """Log-in, sessions and the headers every page carries."""
 
 import re
+from urllib.parse import urlsplit
+
+import pytest
 
 from models import Role, User, db
 
@@ -261,3 +264,63 @@ def test_nobody_deactivates_their_own_account_from_the_list(client, login_as):
     client.post("/admin/users/action/", {"action": "delete", "rowid": me.id})
     db.session.commit()
     assert db.session.get(User, me.id).active
+
+
+@pytest.mark.parametrize("target", [
+    "/%09/evil.example", "/%0A/evil.example", "/%0D%0A/evil.example", "/%20/evil.example",
+    "//evil.example", "/\\evil.example", "https://evil.example/", "/%E2%80%8B/evil.example",
+    "/%00/evil.example", "javascript:alert(1)"])
+def test_after_log_in_only_a_path_of_this_site_is_followed(client, app, target):
+    """Whatever the encoding: the right password lands on the home page, counted as a
+    success (no 500, no failed attempt), never on another site."""
+    user = make_user(Role.CLERK)
+    db.session.commit()
+    for _ in range(6):  # more than the limit of failures: none of these is one
+        response = client.post(f"/auth/login?next={target}",
+                               {"username": user.username, "password": PASSWORD})
+        assert response.status_code == 302, response.status_code
+        assert urlsplit(response.headers["Location"]).netloc in ("", "localhost")
+        assert response.headers["Location"].endswith("/admin/")
+        client.logout()
+
+
+def test_a_path_of_this_site_is_still_followed_after_log_in(client, app):
+    user = make_user(Role.CLERK)
+    db.session.commit()
+    response = client.post("/auth/login?next=/admin/letters/%3Fsearch%3D54%252F2026",
+                           {"username": user.username, "password": PASSWORD})
+    assert response.headers["Location"] == "/admin/letters/?search=54%2F2026"
+
+
+@pytest.mark.parametrize("target", ["/%09/evil.example", "//evil.example"])
+def test_the_language_switch_follows_only_paths_of_this_site(client, app, target):
+    from urllib.parse import unquote
+    response = client.post("/auth/language", {"language": "en", "next": unquote(target)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/")
+
+
+def test_a_log_in_never_waits_for_the_write_turn(client, app):
+    """Another request holds the write turn (a long save); log-ins go on meanwhile."""
+    from threading import Thread
+
+    from sqlalchemy.orm import Session
+
+    from models.write_turn import begin_write
+    user = make_user(Role.CLERK)
+    db.session.commit()
+    results, token = [], client.token()
+
+    def log_in():
+        with app.app_context():
+            results.append(client.http.post("/auth/login", data={
+                "username": user.username, "password": PASSWORD, "csrf_token": token}))
+
+    with Session(db.engine) as writer:
+        begin_write(writer)  # held until this block ends
+        thread = Thread(target=log_in)
+        thread.start()
+        thread.join(timeout=20)
+        done = not thread.is_alive()
+        writer.rollback()
+    thread.join()
+    assert done and results[0].status_code == 302
