@@ -5,13 +5,14 @@ from pathlib import Path
 
 import click
 import pandas as pd
+from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Agency, DomainError, Language, Role, User, audit, db, mailer
-from models.backup import backup, restore
+from models.backup import Schema, backup, restore
 from models.directory import AGENCY_COLUMNS, USER_COLUMNS, import_agencies, import_users
 from models.figures import FIGURES
 from models.office_calendar import office_calendar
@@ -25,6 +26,15 @@ from reports.catalogue import COLUMNS, Period, ReportScope, build
 from reports.downloads import download
 from reports.durations import GROUPINGS
 from reports.export import DIALECTS
+
+
+def app_schema() -> Schema:
+    """This app's schema: the models' tables and columns, at the migrations' head revision."""
+    config = current_app.extensions["migrate"].migrate.get_config()
+    tables = {table.name: frozenset(column.name for column in table.columns)
+              for table in db.metadata.tables.values()}
+    tables["alembic_version"] = frozenset({"version_num"})
+    return Schema(tables, ScriptDirectory.from_config(config).get_current_head())
 
 
 def _local_moment(text: str) -> datetime:
@@ -283,7 +293,7 @@ def register_commands(app) -> None:
         if not yes:
             click.confirm(_("Replace the whole database with %(file)s?", file=file), abort=True)
         try:
-            restore(db.engine, file)
+            restore(db.engine, file, app_schema())
         except DomainError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(_("Database restored from %(file)s.", file=file))

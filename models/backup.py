@@ -2,10 +2,13 @@
 dump tools (their client programs must be installed), and the restore of each."""
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterable
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -29,6 +32,33 @@ class NotABackup(DomainError):
     message = _l("%(file)s is not a %(database)s backup made by flask backup.")
 
 
+class OtherSchema(DomainError):
+    message = _l("%(file)s is not a backup of this app at its version (%(difference)s): the "
+                 "database was left as it was.")
+
+
+@dataclass(frozen=True)
+class Schema:
+    """What a restore must bring back: every table with its columns, at one Alembic revision."""
+
+    tables: dict[str, frozenset[str]]
+    revision: str | None
+
+    def difference(self, found: "Schema") -> str | None:
+        """How `found` differs from this schema, in a few words; None when it does not."""
+        missing = sorted(set(self.tables) - set(found.tables))
+        extra = sorted(set(found.tables) - set(self.tables))
+        changed = sorted(t for t in set(self.tables) & set(found.tables)
+                         if self.tables[t] != found.tables[t])
+        parts = [f"{label}: {', '.join(names)}" for label, names in (
+            (_l("tables missing"), missing), (_l("other tables"), extra),
+            (_l("other columns"), changed)) if names]
+        if found.revision != self.revision:
+            parts.append(str(_l("revision %(found)s, this app is at %(expected)s",
+                                found=found.revision or "-", expected=self.revision)))
+        return "; ".join(str(part) for part in parts) or None
+
+
 def backup(engine: Engine, path: Path) -> None:
     """Write a consistent copy of the database to `path`; an older file there is replaced only
     once the copy is complete."""
@@ -45,12 +75,16 @@ def backup(engine: Engine, path: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
-def restore(engine: Engine, path: Path) -> None:
-    """Replace the whole database with the backup in `path`, once it is known to be one."""
+def restore(engine: Engine, path: Path, expected: Schema) -> None:
+    """Replace the whole database with the backup in `path`, once it is known to be a whole
+    backup of the `expected` schema: nothing else is loaded, so nothing is half-replaced."""
     database = NAMES[engine.dialect.name]
-    _, is_backup, load = TOOLS[database]
-    if not is_backup(path):
+    _, read_schema, load = TOOLS[database]
+    found = read_schema(path)
+    if found is None:
         raise NotABackup(file=str(path), database=database)
+    if difference := expected.difference(found):
+        raise OtherSchema(file=str(path), difference=difference)
     try:
         load(engine.url, path)
     except sqlite3.Error as exc:
@@ -64,13 +98,44 @@ def _sqlite_backup(url: URL, path: Path) -> None:
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
 
 
-def _sqlite_is_backup(path: Path) -> bool:
+def _sqlite_schema(path: Path) -> Schema | None:
+    """The schema of an intact SQLite file; None for anything else."""
     try:
         with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as copy:
-            copy.execute("SELECT version_num FROM alembic_version").fetchall()
-            return copy.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+            if copy.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+                return None
+            names = [name for name, in copy.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                " AND name NOT LIKE 'sqlite_%'")]
+            tables = {name: frozenset(row[1] for row in copy.execute(
+                "SELECT * FROM pragma_table_info(?)", (name,))) for name in names}
+            revision = (copy.execute("SELECT version_num FROM alembic_version").fetchone()
+                        if "alembic_version" in tables else None)
+            return Schema(tables, revision[0] if revision else None)
     except sqlite3.DatabaseError:
-        return False
+        return None
+
+
+#: A dump's CREATE TABLE line and a column line in it (quoted as PostgreSQL or MariaDB quote).
+CREATE_TABLE = re.compile(r'^CREATE TABLE (?:public\.)?[`"]?(\w+)[`"]? \(')
+COLUMN = re.compile(r'^\s+(?:`(\w+)`|"(\w+)"|([a-z_]\w*)) ')
+#: Lines inside CREATE TABLE that are not columns.
+NOT_COLUMNS = ("CONSTRAINT", "PRIMARY", "KEY", "UNIQUE", "FOREIGN", "CHECK", "INDEX",
+               "FULLTEXT", "SPATIAL")
+
+
+def _dump_tables(lines: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The tables and columns of the CREATE TABLE statements of a SQL dump."""
+    tables, current = {}, None
+    for line in lines:
+        if current is None:
+            if match := CREATE_TABLE.match(line):
+                current = tables.setdefault(match.group(1), set())
+        elif line.startswith(")"):
+            current = None
+        elif (match := COLUMN.match(line)) and line.split()[0] not in NOT_COLUMNS:
+            current.add(next(group for group in match.groups() if group))
+    return {name: frozenset(columns) for name, columns in tables.items()}
 
 
 def _sqlite_restore(url: URL, path: Path) -> None:
@@ -105,11 +170,18 @@ def _pg_dump(url: URL, path: Path) -> None:
     _run("pg_dump", ["--format=custom", f"--file={path}", f"--dbname={url.database}"], url)
 
 
-def _pg_is_backup(path: Path) -> bool:
-    try:  # the archive's table of contents, read without a connection
-        return "alembic_version" in _run("pg_restore", ["--list", str(path)])
+def _pg_schema(path: Path) -> Schema | None:
+    """The schema of a whole pg_dump archive, read without a connection; None otherwise."""
+    try:
+        tables = _dump_tables(_run("pg_restore", ["--schema-only", "--file=-", str(path)])
+                              .splitlines())
+        data = _run("pg_restore", ["--data-only", "--table=alembic_version", "--file=-",
+                                   str(path)]).splitlines()
     except BackupFailed:
-        return False
+        return None
+    start = next((i for i, line in enumerate(data) if line.startswith("COPY ")), None)
+    revision = data[start + 1] if start is not None and data[start + 1] != "\\." else None
+    return Schema(tables, revision)
 
 
 def _pg_restore(url: URL, path: Path) -> None:
@@ -123,15 +195,34 @@ def _mariadb_dump(url: URL, path: Path) -> None:
                           url.database], url)
 
 
-def _mariadb_is_backup(path: Path) -> bool:
-    """A whole dump: the header mariadb-dump writes first and the line it writes last."""
+#: The row mariadb-dump writes for the schema's revision, on the INSERT's line or the next.
+REVISION_INSERT = "INSERT INTO `alembic_version` VALUES"
+REVISION_ROW = re.compile(r"^\s*\('(\w+)'\)")
+
+
+def _mariadb_schema(path: Path) -> Schema | None:
+    """The schema of a whole dump (the header mariadb-dump writes first and the line it
+    writes last), read a line at a time; None otherwise."""
     try:
         with path.open("rb") as dump:
             head = dump.read(1024)
             dump.seek(max(0, path.stat().st_size - 200))
-            return b"-- MariaDB dump" in head and b"-- Dump completed" in dump.read()
+            if b"-- MariaDB dump" not in head or b"-- Dump completed" not in dump.read():
+                return None
+        revision = None
+
+        def lines():
+            nonlocal revision
+            with path.open(encoding="utf-8", errors="replace") as dump:
+                for line in dump:
+                    if line.startswith(REVISION_INSERT):
+                        rest = line[len(REVISION_INSERT):].strip() or next(dump, "")
+                        revision = match.group(1) if (match := REVISION_ROW.match(rest)) else None
+                    yield line
+
+        return Schema(_dump_tables(lines()), revision)
     except OSError:
-        return False
+        return None
 
 
 def _mariadb_restore(url: URL, path: Path) -> None:
@@ -139,7 +230,7 @@ def _mariadb_restore(url: URL, path: Path) -> None:
         _run("mariadb", ["--default-character-set=utf8mb4", url.database], url, stdin=dump)
 
 
-#: database -> (write a backup, is this file a whole backup?, load it back)
-TOOLS = {"SQLite": (_sqlite_backup, _sqlite_is_backup, _sqlite_restore),
-         "PostgreSQL": (_pg_dump, _pg_is_backup, _pg_restore),
-         "MariaDB": (_mariadb_dump, _mariadb_is_backup, _mariadb_restore)}
+#: database -> (write a backup, the schema of a whole backup (None for anything else), load it)
+TOOLS = {"SQLite": (_sqlite_backup, _sqlite_schema, _sqlite_restore),
+         "PostgreSQL": (_pg_dump, _pg_schema, _pg_restore),
+         "MariaDB": (_mariadb_dump, _mariadb_schema, _mariadb_restore)}

@@ -66,8 +66,10 @@ def compliance(durations: pd.DataFrame, by: str,
     the share within standard of both together (judged()), and the change of that share
     against `previous` (the period before), in points."""
     def summary(frame):
-        frame = judged(frame).assign(
-            month=frame["started_at"].dt.tz_convert(OFFICE_TZ).dt.strftime("%Y-%m"))
+        frame = judged(frame).assign(  # of the judged rows: an empty frame would take the
+            # index of any Series assigned to it
+            month=lambda judged: judged["started_at"].dt.tz_convert(OFFICE_TZ).dt.strftime(
+                "%Y-%m"))
         grouped = frame.groupby(GROUPINGS[by], dropna=False)
         finished = frame[~frame["open"]].groupby(GROUPINGS[by], dropna=False)
         return pd.DataFrame({

@@ -85,6 +85,11 @@ def _amount_text(value, decimal: str):
     return value
 
 
+def _objects(frame: pd.DataFrame) -> list[str]:
+    """The columns of Python objects (Decimal amounts among them), not of text."""
+    return [name for name, column in frame.items() if pd.api.types.is_object_dtype(column)]
+
+
 def _cells(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with its yes/no columns as words and every text cell defused."""
     out = {}
@@ -101,7 +106,7 @@ def _csv_text(frame: pd.DataFrame, dialect: Dialect, header=True) -> str:
     frame = _cells(frame)
     for name in frame.select_dtypes(include=["datetimetz"]).columns:
         frame[name] = office_times(frame[name])
-    for name in frame.select_dtypes(include="object").columns:
+    for name in _objects(frame):
         frame[name] = frame[name].map(lambda v: _amount_text(v, dialect.decimal))
     return frame.to_csv(index=False, header=header, sep=dialect.separator,
                         decimal=dialect.decimal, float_format="%.15g",
@@ -148,7 +153,7 @@ def _xlsx_sheet(writer, frame: pd.DataFrame, title: str) -> None:
     times = list(frame.select_dtypes(include=["datetimetz"]).columns)
     for name in times:
         frame[name] = frame[name].dt.tz_convert("Asia/Pontianak").dt.tz_localize(None)
-    amounts = [name for name in frame.select_dtypes(include="object").columns
+    amounts = [name for name in _objects(frame)
                if frame[name].map(lambda v: isinstance(v, Decimal)).any()]
     for name in amounts:
         frame[name] = frame[name].map(_xlsx_amount)

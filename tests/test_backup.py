@@ -1,10 +1,16 @@
 """flask backup and flask restore: a restore gives back every row of every table."""
 
+import shutil
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select, text
 
 from models import AttachmentKind, db
 from models.attachments import Attachment
+from models.backup import _run, backup
 
 from .builders import NOW, make_agency, make_letter
 from .world import build_world
@@ -82,3 +88,61 @@ def test_a_restore_refuses_what_is_not_a_whole_backup_and_changes_nothing(app, t
     db.session.remove()
     db.engine.dispose()
     assert snapshot() == before
+
+
+def _other_backup(kind: str, good: Path, path: Path) -> None:
+    """A backup file that is whole but not of this app at its revision: one holding only the
+    revision table, one without a table, one at another revision."""
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite":
+        shutil.copy(good, path)
+        with closing(sqlite3.connect(path)) as copy, copy:
+            if kind == "only_revision":
+                for (name,) in copy.execute("SELECT name FROM sqlite_master WHERE type='table'"
+                                            " AND name <> 'alembic_version'").fetchall():
+                    copy.execute(f'DROP TABLE "{name}"')
+            elif kind == "dropped_table":
+                copy.execute("DROP TABLE agency")
+            else:
+                copy.execute("UPDATE alembic_version SET version_num = '0123456789ab'")
+        return
+    if kind == "other_revision":  # written so by the app's own backup, then put back
+        head = db.session.scalar(text("SELECT version_num FROM alembic_version"))
+        db.session.execute(text("UPDATE alembic_version SET version_num = '0123456789ab'"))
+        db.session.commit()
+        try:
+            backup(db.engine, path)
+        finally:
+            db.session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head})
+            db.session.commit()
+        return
+    if url.get_backend_name() == "postgresql":
+        only = ("--table=alembic_version" if kind == "only_revision"
+                else "--exclude-table=agency")
+        _run("pg_dump", ["--format=custom", only, f"--file={path}",
+                         f"--dbname={url.database}"], url)
+    else:
+        tables = (["alembic_version"] if kind == "only_revision" else [])
+        ignore = [] if tables else [f"--ignore-table={url.database}.agency"]
+        _run("mariadb-dump", ["--single-transaction", "--hex-blob", *ignore,
+                              f"--result-file={path}", url.database, *tables], url)
+
+
+@pytest.mark.parametrize("kind", ["only_revision", "dropped_table", "other_revision"])
+def test_a_restore_refuses_a_backup_of_another_schema_and_changes_nothing(app, tmp_path, kind):
+    build_world()
+    db.session.commit()
+    runner = app.test_cli_runner()
+    good, other = tmp_path / "cadangan", tmp_path / "lain"
+    assert runner.invoke(args=["backup", str(good)]).exit_code == 0
+    _other_backup(kind, good, other)
+    before = snapshot()
+    result = runner.invoke(args=["restore", "--yes", str(other)])
+    assert result.exit_code != 0
+    assert "bukan cadangan aplikasi ini" in result.output, result.output
+    assert {"only_revision": "tabel hilang", "dropped_table": "tabel hilang: agency",
+            "other_revision": "revisi 0123456789ab"}[kind] in result.output, result.output
+    db.session.remove()
+    db.engine.dispose()
+    assert snapshot() == before
+    assert runner.invoke(args=["restore", "--yes", str(good)]).exit_code == 0  # the good one

@@ -15,6 +15,7 @@ from models import LetterStatus, Role, db
 from models.calendar import RAMADAN_WEEK, SpecialPeriod, WorkCalendar, national_holidays
 from models.db import MAX_RUPIAH
 from models.steps import PauseReason
+from reports.charts import monthly_compliance
 from reports.durations import compliance, overdue_now, step_durations
 from reports.export import DIALECTS, to_csv, to_xlsx
 
@@ -86,6 +87,18 @@ def test_step_durations_match_a_per_row_reference_on_thousands_of_steps():
     assert (result["state"] == expected["state"]).all()
     assert (result["open"] == steps["finished_at"].isna()).all()
     assert set(expected["state"]) == {"finished", "paused", "running", "late"}
+
+
+def test_compliance_of_steps_none_of_them_judged_yet_is_empty():
+    """A period whose only steps are running within their standard: nothing to judge."""
+    steps = _random_steps(3)
+    steps["started_at"] = AS_OF - pd.Timedelta(minutes=5)
+    for column in ("finished_at", "paused_since"):
+        steps[column] = pd.Series(pd.NaT, index=steps.index, dtype=steps["started_at"].dtype)
+    durations = step_durations(steps, CALENDAR, AS_OF)
+    assert durations["within_standard"].isna().all()
+    assert compliance(durations, "step").empty
+    assert monthly_compliance(durations).empty
 
 
 def test_compliance_counts_medians_and_trend():
