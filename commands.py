@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from models import Agency, DomainError, Language, Role, User, audit, db, mailer
+from models import Agency, DomainError, Language, Role, User, audit, audit_check, db, mailer
 from models.backup import Schema, backup, restore
 from models.directory import AGENCY_COLUMNS, USER_COLUMNS, import_agencies, import_users
 from models.figures import FIGURES
@@ -113,16 +113,31 @@ audit_cli = AppGroup("audit", help="Check the audit trail.")
 
 @audit_cli.command("verify")
 def verify_audit():
-    """Walk the hash chain; exit 1 naming the first entry that breaks it."""
+    """Walk the hash chain, hold it against the last checkpoint and every row against the
+    trail; exit 1 naming what is wrong. A good trail is checkpointed (AUDIT_CHECKPOINT_FILE)."""
     count, broken = audit.verify(db.session)
-    head = db.session.get(audit.AuditHead, 1)
     if broken is not None:
         entry, reason = broken
         raise click.ClickException(_("The audit trail is broken at entry %(id)s: %(reason)s. "
                                      "%(count)s entries before it are intact.",
                                      id=entry, reason=reason, count=count))
+    checkpoints = Path(current_app.config["AUDIT_CHECKPOINT_FILE"])
+    last = audit_check.last_checkpoint(checkpoints)
+    if last is not None and (cut := audit_check.against_checkpoint(db.session, last, count)):
+        raise click.ClickException(_("The audit trail was cut: %(reason)s.", reason=cut))
+    strangers = list(audit_check.rows_against_trail(db.session))
+    for table, row_id, reason in strangers[:20]:
+        click.echo(_("%(table)s %(id)s: %(reason)s", table=table, id=row_id, reason=reason),
+                   err=True)
+    if strangers:
+        raise click.ClickException(_("%(count)s row(s) were changed in the database without "
+                                     "the audit trail.", count=len(strangers)))
+    head = db.session.get(audit.AuditHead, 1)
+    if head is not None and (last is None or last.count != head.last_id):
+        audit_check.write_checkpoint(checkpoints, head.last_id, head.last_hash,
+                                     datetime.now(UTC))
     click.echo(_("The audit trail is intact: %(count)s entries.", count=count))
-    if head is not None:  # write it down: a later verify must still end at this hash or past it
+    if head is not None:
         click.echo(_("Last entry %(id)s, hash %(hash)s", id=head.last_id, hash=head.last_hash))
 
 

@@ -40,6 +40,11 @@ class Config:
     #: How many proxies (load balancers) stand in front of the app and set X-Forwarded-For:
     #: the log-in limits then count the visitor's address, not the balancer's.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    #: Where `flask audit verify` keeps its checkpoints of the audit trail (count and last
+    #: hash): a file on the app server, out of reach of whoever can write to the database, so
+    #: that a trail cut short or emptied there is noticed (models/audit_check.py).
+    AUDIT_CHECKPOINT_FILE = os.environ.get(
+        "AUDIT_CHECKPOINT_FILE", str(HERE / "instance" / "audit-checkpoints.jsonl"))
     #: The office's address under the heading of printed pages (the kop surat).
     OFFICE_ADDRESS = os.environ.get("OFFICE_ADDRESS", "")
     #: Where the home page keeps its drawn charts: each process on its own by default; with

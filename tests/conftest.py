@@ -92,9 +92,11 @@ def shared_app(database_url):
 
 
 @pytest.fixture
-def app(shared_app):
+def app(shared_app, tmp_path):
     app = shared_app
     limiter.reset()  # the log-in counters start afresh, as after a restart
+    # each test's audit checkpoints of its own, as the database is its own
+    app.config["AUDIT_CHECKPOINT_FILE"] = str(tmp_path / "audit-checkpoints.jsonl")
     with app.app_context():
         load_sop_standards(db.session, at=NOW)
         db.session.commit()

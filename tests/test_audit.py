@@ -159,3 +159,74 @@ def test_supervisors_browse_and_filter_the_trail(client, login_as, app):
     details = client.get(f"/admin/audit/details/?id={world.rows['audit'].id}")
     assert details.status_code == 200 and world.rows["audit"].hash in details.get_data(
         as_text=True)
+
+
+def _cut(last_kept: int):
+    """Remove the entries after `last_kept` and set the head to the one kept, its id and hash
+    copied from the trail: the chain of what is left holds."""
+    kept = db.session.get(AuditEntry, last_kept)
+    db.session.execute(text("DELETE FROM audit_entry WHERE id > :i"), {"i": last_kept})
+    db.session.execute(text("UPDATE audit_head SET last_id = :i, last_hash = :h"),
+                       {"i": last_kept, "h": kept.hash if kept else "0" * 64})
+    db.session.commit()
+
+
+@pytest.mark.parametrize("kept", ["some", "none"])
+def test_verify_notices_a_trail_cut_and_its_head_rewound(app, kept):
+    build_world()
+    assert _verify_cli(app).exit_code == 0  # checkpointed
+    count = db.session.query(AuditEntry).count()
+    _cut(count - 5 if kept == "some" else 0)
+    assert verify(db.session)[1] is None  # the chain alone cannot tell
+    result = _verify_cli(app)
+    assert result.exit_code == 1, result.output
+    assert "Jejak audit dipotong" in result.output
+    assert f"memuat {count} entri" in result.output, result.output
+
+
+def test_verify_notices_a_trail_rewritten_behind_the_checkpoint(app):
+    """The whole trail replaced by a fresh chain of the same length: the entry the checkpoint
+    named is not the same entry."""
+    build_world()
+    assert _verify_cli(app).exit_code == 0
+    count = db.session.query(AuditEntry).count()
+    entries = db.session.query(AuditEntry).order_by(AuditEntry.id).all()
+    previous = "0" * 64
+    for entry in entries:
+        digest = entry_hash(previous, entry.id, entry.at, entry.user_id, entry.action.value,
+                            entry.table_name, entry.row_id, entry.changes.replace("a", "o"))
+        db.session.execute(text("UPDATE audit_entry SET changes = :c, prev_hash = :p, hash = :h"
+                                " WHERE id = :i"), {"c": entry.changes.replace("a", "o"),
+                                                    "p": previous, "h": digest, "i": entry.id})
+        previous = digest
+    db.session.execute(text("UPDATE audit_head SET last_hash = :h"), {"h": previous})
+    db.session.commit()
+    assert verify(db.session)[1] is None
+    result = _verify_cli(app)
+    assert result.exit_code == 1 and f"entri {count} bukan" in result.output, result.output
+
+
+def test_verify_names_a_row_changed_in_the_database_behind_the_trail(app):
+    letter_id = build_world().letter.id
+    assert _verify_cli(app).exit_code == 0
+    db.session.execute(text("UPDATE request_letter SET subject = 'diubah diam-diam' "
+                            "WHERE id = :i"), {"i": letter_id})
+    db.session.execute(text("INSERT INTO agency (code, name, short_name, kind, active, version)"
+                            " VALUES ('SELUNDUP', 'Dinas Selundupan', 'Selundup', 'dinas', "
+                            ":yes, 1)"), {"yes": True})
+    db.session.commit()
+    result = _verify_cli(app)
+    assert result.exit_code == 1, result.output
+    assert f"request_letter {letter_id}: subject berbeda dari jejak" in result.output
+    assert "tidak ada entri jejak yang membuatnya" in result.output
+
+
+def test_a_good_verify_leaves_a_checkpoint_outside_the_database(app):
+    from pathlib import Path
+    build_world()
+    assert _verify_cli(app).exit_code == 0
+    lines = Path(app.config["AUDIT_CHECKPOINT_FILE"]).read_text().splitlines()
+    head = db.session.execute(text("SELECT last_id, last_hash FROM audit_head")).one()
+    assert lines[-1].endswith(f'"count": {head[0]}, "hash": "{head[1]}"}}')
+    assert _verify_cli(app).exit_code == 0  # nothing new: no second line
+    assert len(Path(app.config["AUDIT_CHECKPOINT_FILE"]).read_text().splitlines()) == 1
