@@ -34,7 +34,8 @@ def plain_text(form, field):
     """No control characters in a text; checked first, so that no later check (a uniqueness
     query) sends one to the database."""
     if field.data and CONTROL.search(field.data):
-        raise validators.StopValidation(gettext("Remove the control characters from the text."))
+        raise validators.StopValidation(gettext(
+            "Remove the invisible or control characters from the text."))
 
 
 def finite(form, field):

@@ -66,8 +66,13 @@ class Application(AgencyOwned, Archivable, db.Model):
         """The year built is not in the future; the source request is the owner's own."""
         if self.year_built and not 1980 <= self.year_built <= at.year + 1:
             raise DomainError(_l("The year built is out of range."))
-        if self.letter is not None and self.letter.agency_id != self.agency.id:
-            raise DomainError(_l("The source request must come from the owning agency."))
+        if self.letter is not None and self.letter.owner_agency_id != self.owner_agency_id:
+            raise DomainError(_l("The source request must come from the owning agency."),
+                              field="letter")
+        if (self.rka_item is not None
+                and self.rka_item.decision.letter.owner_agency_id != self.owner_agency_id):
+            raise DomainError(_l("The RKA item must budget a request of the owning agency."),
+                              field="rka_item")
         if self.url and not self.url.startswith(("http://", "https://")):
             raise DomainError(_l("The URL must start with http:// or https://."))
         if self.letter is not None and self.letter.status is LetterStatus.IN_RKA:

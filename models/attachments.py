@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
+from .bounds import without_control
 from .db import LabeledEnum, UTCDateTime, db, enum_column
 from .errors import DomainError
 
@@ -55,7 +56,9 @@ class Attachment(db.Model):
         content_type = next((t for sig, t in SIGNATURES.items() if data.startswith(sig)), None)
         if content_type is None:
             raise DomainError(_l("Only PDF, JPEG or PNG files are accepted."))
-        name = (filename or "berkas").replace("\\", "/").rsplit("/", 1)[-1][-200:]
+        # a name shows as it is: nothing hidden in it, nothing that turns it around
+        name = without_control((filename or "").replace("\\", "/").rsplit("/", 1)[-1])
+        name = name.strip()[-200:] or "berkas"
         return cls(kind=kind, filename=name, content_type=content_type, size=len(data),
                    sha256=hashlib.sha256(data).hexdigest(), uploaded_at=at,
                    uploaded_by_id=by.id if by else None, data=data)

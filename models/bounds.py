@@ -17,9 +17,18 @@ FIRST_YEAR, LAST_YEAR = 1945, 2100
 #: The longest text a Text column takes: pages of notes, and within MariaDB's 65,535-byte TEXT
 #: even at four bytes a character.
 TEXT_LIMIT = 10_000
-#: Characters nobody types: the control characters but tab, newline and carriage return
-#: (PostgreSQL refuses NUL outright, and a terminal acts on BEL).
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Characters nobody types and that mislead a reader: the control characters but tab, newline
+#: and carriage return (PostgreSQL refuses NUL outright, and a terminal acts on BEL); the
+#: invisible ones (zero-width space and joiners, word joiner, byte-order mark, soft hyphen) and
+#: those that turn text around (bidirectional embeddings, overrides and isolates: "\u202egnp.exe"
+#: shows as "exe.png").
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e"
+                     "\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def without_control(text: str, replacement: str = "") -> str:
+    """The text with those characters replaced: for what nobody typed, as a file's name."""
+    return CONTROL.sub(replacement, text)
 
 
 def check_fields(record) -> None:
@@ -27,7 +36,8 @@ def check_fields(record) -> None:
     control characters, a date outside FIRST_YEAR..LAST_YEAR, a number that is not finite."""
     for key, _type, value in _values(record):
         if isinstance(value, str) and CONTROL.search(value):
-            raise DomainError(_l("Remove the control characters from the text."), field=key)
+            raise DomainError(_l("Remove the invisible or control characters from the text."),
+                              field=key)
         if isinstance(value, date | datetime) and not FIRST_YEAR <= value.year <= LAST_YEAR:
             raise DomainError(_l("The year must be between %(first)s and %(last)s."),
                               field=key, first=FIRST_YEAR, last=LAST_YEAR)

@@ -114,6 +114,10 @@ class RequestLetter(AgencyOwned, Archivable, db.Model):
         if self.request_kind is RequestKind.UPGRADE and self.application is None:
             raise DomainError(_l("An upgrade request names the application in the inventory."),
                               field="application_name")
+        if (self.application is not None
+                and self.application.owner_agency_id != self.owner_agency_id):
+            raise DomainError(_l("An upgrade request names an application of its own agency."),
+                              field="application")
         if self.request_kind is RequestKind.NEW and not (self.application_name or "").strip():
             raise DomainError(_l("A new application request needs the application's name."),
                               field="application_name")

@@ -136,7 +136,7 @@ def import_register(session, rows: list[tuple[int, dict]], folder: Path, at: dat
 def _check_row(row):
     for column, text in row.items():
         if CONTROL.search(text):
-            raise BadCell(column, _l("Remove the control characters from the text."))
+            raise BadCell(column, _l("Remove the invisible or control characters from the text."))
     missing = [c for c in REQUIRED if not row.get(c)]
     if missing:
         raise BadCell(missing[0], _l("required"))

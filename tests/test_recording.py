@@ -12,9 +12,11 @@ from models import (
     AuditEntry,
     Decision,
     Disposition,
+    DomainError,
     Instruction,
     Meeting,
     Notice,
+    RequestKind,
     RequestLetter,
     Role,
     db,
@@ -136,3 +138,46 @@ def test_the_models_import_each_other_without_a_cycle():
     for module in graph:
         if module != "__init__":
             walk(module, [module])
+
+
+@pytest.mark.parametrize("text", ["Aplikasi \u202egnp.exe", "Apli\u200bkasi", "\ufeffAplikasi",
+                                  "Aplikasi \u2066antrean\u2069", "Aplikasi \x07"])
+def test_invisible_and_turning_characters_are_refused_naming_the_field(app, text):
+    letter = make_letter(status=S.REGISTERED)
+    letter.subject = text
+    with pytest.raises(DomainError) as refused:
+        save(db.session, letter, at=NOW, by=staff(Role.CLERK), created=False)
+    assert refused.value.field == "subject"
+    db.session.rollback()
+
+
+def test_a_files_name_keeps_nothing_invisible_or_turning():
+    from models.attachments import Attachment, AttachmentKind
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    named = Attachment.from_bytes(AttachmentKind.LETTER_SCAN, "surat\u202egnp.exe.pdf", pdf, NOW)
+    assert named.filename == "suratgnp.exe.pdf"
+    assert Attachment.from_bytes(AttachmentKind.LETTER_SCAN, "\u200b\u2066", pdf,
+                                 NOW).filename == "berkas"
+
+
+def test_an_upgrade_letter_names_only_its_own_agencys_application(app):
+    from .builders import make_application
+    dinkes, disdukcapil = make_agency(code="DINKES"), make_agency(code="DUKCAPIL")
+    theirs = make_application(agency=disdukcapil)
+    with pytest.raises(DomainError) as refused:
+        make_letter(agency=dinkes, request_kind=RequestKind.UPGRADE, application=theirs,
+                    application_name=None, status=S.REGISTERED)
+    assert refused.value.field == "application"
+    db.session.rollback()
+
+
+def test_an_application_links_only_its_own_agencys_rka_item(app):
+    from .builders import make_application, make_decision, make_rka_item
+    dinkes, disdik = make_agency(code="DINKES"), make_agency(code="DISDIK")
+    item = make_rka_item(decision=make_decision(letter=make_letter(agency=disdik)))
+    application = make_application(agency=dinkes)
+    application.rka_item = item
+    with pytest.raises(DomainError) as refused:
+        save(db.session, application, at=NOW, by=staff(Role.KASI), created=False)
+    assert refused.value.field == "rka_item"
+    db.session.rollback()

@@ -126,6 +126,7 @@ def _with(row, **changes):
     ("number", "4" * 300, "100 karakter"),
     ("subject", "Aplikasi \x07 Antrean", "karakter kendali"),
     ("subject", "Aplikasi \x00 Antrean", "karakter kendali"),
+    ("subject", "Aplikasi \u202egnp.exe Antrean", "karakter tak terlihat"),
     ("decided_at", "2024-03-06 08:00", "sebelum"),  # before the meeting
     ("rka_planned_at", "", "wajib"),  # step 3 would end at a guessed time
     ("outcome", "", "wajib"),
