@@ -22,7 +22,7 @@ from models.register import import_register, read_file
 from models.register_file import UnreadableRegister, read_register
 from models.step_times import recalculate, remeasure_finished
 from models.timezone import from_local, to_local
-from reports.catalogue import COLUMNS, Period, ReportScope, build
+from reports.catalogue import TITLES, Period, ReportScope, build
 from reports.downloads import download
 from reports.durations import GROUPINGS
 from reports.export import DIALECTS
@@ -191,7 +191,7 @@ def register_commands(app) -> None:
     app.cli.add_command(notifications_cli)
 
     @app.cli.command("report")
-    @click.argument("name", type=click.Choice(sorted(COLUMNS)))
+    @click.argument("name", type=click.Choice(sorted(TITLES)))
     @click.option("--from", "first", required=True, type=click.DateTime(["%Y-%m-%d"]))
     @click.option("--to", "last", required=True, type=click.DateTime(["%Y-%m-%d"]))
     @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv")

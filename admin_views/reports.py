@@ -106,7 +106,7 @@ class ReportView(BaseView):
     @expose("/")
     def index(self):
         name = request.args.get("report", "step-durations")
-        name = name if name in COLUMNS else "step-durations"
+        name = name if name in TITLES else "step-durations"
         if name in YEARLY:
             return redirect(url_for(".yearly_view", kind=name))
         period, scope = _period_from(request.args), report_scope(current_user)
