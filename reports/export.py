@@ -11,6 +11,7 @@ content, one sheet per table.
 
 import csv
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from io import BytesIO, StringIO
 
@@ -28,6 +29,9 @@ YES, NO = _l("yes"), _l("no")
 EXACT_DIGITS = 15
 #: Cell formats of an XLSX download.
 XLSX_TIME, XLSX_MONEY = "dd/mm/yyyy hh:mm", "#,##0.00"
+#: Python types whose cells the csv module writes as the file wants them (None empty, the
+#: rest as str() does), and that never start like a formula.
+AS_THEY_ARE = {type(None), int, date}
 #: Values of a column looked at to size it: enough for its width, not the whole sheet.
 WIDTH_SAMPLE = 200
 
@@ -61,10 +65,10 @@ def neutralize_formula(value):
 def office_times(moments: pd.Series) -> pd.Series:
     """Aware times as the office's wall clock to the minute ("2025-01-24 16:20"), in bulk:
     pandas would call strftime once per value. Missing times stay missing."""
-    local = moments.dt.tz_convert("Asia/Pontianak").dt.tz_localize(None)
-    text = np.datetime_as_string(local.dt.floor("min").to_numpy(), unit="m")
-    return pd.Series(np.char.replace(text, "T", " "), index=moments.index).where(
-        moments.notna())
+    local = moments.dt.tz_convert("Asia/Pontianak").dt.tz_localize(None).to_numpy()
+    text = np.datetime_as_string(local.astype("datetime64[m]"), unit="m")  # floored
+    times = pd.Series(np.char.replace(text, "T", " "), index=moments.index)
+    return times.where(moments.notna()) if moments.hasnans else times
 
 
 def _is_flags(column: pd.Series) -> bool:
@@ -117,6 +121,14 @@ def _text(value, decimal: str) -> str:
     return _amount_text(value, decimal) if isinstance(value, Decimal) else str(value)
 
 
+def _may_run(texts: list[str]) -> bool:
+    """Whether a text of the column may start like a formula: one search of the column
+    joined, rather than one test per cell (a line inside a text may also match: then each
+    cell is tested)."""
+    joined = "\n" + "\n".join(texts)
+    return any("\n" + start in joined for start in FORMULA_STARTS)
+
+
 def _texts(column: pd.Series, dialect: Dialect) -> list | None:
     """A column's cells as the file writes them (text defused, yes/no as words), the whole
     column at once; None for a type left to pandas. The same text as pandas' to_csv of
@@ -129,19 +141,28 @@ def _texts(column: pd.Series, dialect: Dialect) -> list | None:
     if pd.api.types.is_float_dtype(kind):
         return ["" if v != v else f"{v:.15g}".replace(".", point)
                 for v in column.to_numpy(dtype=float, na_value=np.nan)]
-    if pd.api.types.is_integer_dtype(kind):
-        return ["" if v is pd.NA else str(v) for v in column.tolist()]
-    if str(kind) == "object" or str(kind).startswith("str"):
+    if pd.api.types.is_integer_dtype(kind):  # the csv module writes an int as str() does
+        values = column.tolist()
+        return [("" if v is pd.NA else v) for v in values] if column.hasnans else values
+    if str(kind).startswith("str"):
+        values = column.fillna("").tolist()
+        if not _may_run(values):
+            return values
+        return [("'" + v) if v.startswith(FORMULA_STARTS) else v for v in values]
+    if str(kind) == "object":
+        values = column.tolist()
+        if set(map(type, values)) <= AS_THEY_ARE:
+            return values
         return [("'" + v if v.startswith(FORMULA_STARTS) else v) if type(v) is str
                 else "" if v is None or (type(v) is float and v != v)
-                else neutralize_formula(_text(v, point)) for v in column.tolist()]
+                else neutralize_formula(_text(v, point)) for v in values]
     return None
 
 
 def _pandas_text(frame: pd.DataFrame, dialect: Dialect, header: bool) -> str:
     for name in frame.select_dtypes(include=["datetimetz"]).columns:
         frame[name] = office_times(frame[name])
-    for name in frame.columns[frame.dtypes == object]:
+    for name in frame.select_dtypes(include="object", exclude="str").columns:
         frame[name] = frame[name].map(lambda v: _amount_text(v, dialect.decimal))
     return frame.to_csv(index=False, header=header, sep=dialect.separator,
                         decimal=dialect.decimal, float_format="%.15g",
@@ -202,7 +223,7 @@ def _xlsx_sheet(writer, frame: pd.DataFrame, title: str) -> None:
     times = list(frame.select_dtypes(include=["datetimetz"]).columns)
     for name in times:
         frame[name] = frame[name].dt.tz_convert("Asia/Pontianak").dt.tz_localize(None)
-    amounts = [name for name in frame.columns[frame.dtypes == object]
+    amounts = [name for name in frame.select_dtypes(include="object", exclude="str").columns
                if frame[name].map(lambda v: isinstance(v, Decimal)).any()]
     for name in amounts:
         frame[name] = frame[name].map(_xlsx_amount)

@@ -163,6 +163,8 @@ def test_the_csv_writer_writes_what_pandas_would(app, dialect):
     frame = pd.DataFrame({
         "text": pd.Series(["a", "=1+1", None, 'q"uo;te', "x,y", "baris\nbaru", "-3"],
                           dtype="str"),
+        "safe": pd.Series(["a", None, "b c", "", "d;e", "f", "g"], dtype="str"),
+        "inner": pd.Series(["daftar:\n- satu", None, "a", "b", "c", "d", "e"], dtype="str"),
         "mixed": pd.Series(["a", None, Decimal("1.50"), 3, date(2025, 1, 2), np.nan, "@x"],
                            dtype="object"),
         "float": [1.5, np.nan, 23.000000000000043, 1e20, -0.0, 5.0, 0.1 + 0.2],
