@@ -81,7 +81,7 @@ class Related(ExportColumn):
     target: type = None
 
     def cells(self, raw, batch):
-        return pd.Series(batch.names(self.target, raw[0]), dtype="str")
+        return pd.Series(batch.names(self.target, raw[0]), dtype="object")
 
 
 @dataclass
@@ -98,7 +98,7 @@ class Many(ExportColumn):
                 model.id.in_(batch.keys))).all(), columns=["row", "key"])
         links["name"] = batch.names(self.target, links["key"].tolist())
         names = links.sort_values("name").groupby("row")["name"].agg(", ".join).to_dict()
-        return pd.Series([names.get(key, "") for key in batch.keys], dtype="str")
+        return pd.Series([names.get(key, "") for key in batch.keys], dtype="object")
 
 
 @dataclass
@@ -134,12 +134,12 @@ def typed(series: pd.Series) -> pd.Series:
 
 def _labels(enum_class):
     words = {member.value: str(member.label) for member in enum_class}
-    return lambda codes: pd.Series([words.get(code) for code in codes], dtype="str")
+    return lambda codes: pd.Series(list(map(words.get, codes)), dtype="object")
 
 
 def _code_lists(values):
     return pd.Series([", ".join(str(code.label) for code in codes or ()) for codes in values],
-                     dtype="str")
+                     dtype="object")
 
 
 def _moments(values):  # read as naive UTC, as stored: the aware conversion done in bulk
@@ -155,7 +155,7 @@ CONVERSIONS = (
     (Boolean, lambda values: pd.Series(values, dtype="boolean")),
     (Integer, lambda values: pd.Series(values, dtype="Int64")),
     (Date, lambda values: pd.Series(values, dtype="object")),  # days as days, not midnights
-    (object, lambda values: pd.Series(values, dtype="str")),
+    (object, lambda values: pd.Series(values, dtype="object")),  # text (str or None)
 )
 
 

@@ -24,8 +24,7 @@ class Labels:
             if len(self.known) + len(missing) > LABELS_KEPT:
                 self.known = {key: self.known[key] for key in wanted - missing}
             self.known.update(self._read(session, sorted(missing)))
-        known = self.known
-        return [known.get(key) for key in keys]
+        return list(map(self.known.get, keys))
 
     def _read(self, session, keys: list) -> dict:
         if self.from_rows:

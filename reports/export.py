@@ -10,6 +10,7 @@ content, one sheet per table.
 """
 
 import csv
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -29,9 +30,11 @@ YES, NO = _l("yes"), _l("no")
 EXACT_DIGITS = 15
 #: Cell formats of an XLSX download.
 XLSX_TIME, XLSX_MONEY = "dd/mm/yyyy hh:mm", "#,##0.00"
+#: A line of a column's texts joined that starts like a formula.
+FORMULA_LINE = re.compile("\n[" + re.escape("".join(FORMULA_STARTS)) + "]")
 #: Python types whose cells the csv module writes as the file wants them (None empty, the
-#: rest as str() does), and that never start like a formula.
-AS_THEY_ARE = {type(None), int, date}
+#: rest as str() does), and that never start like a formula; texts, which may.
+AS_THEY_ARE, TEXT = {type(None), int, date}, {type(None), str}
 #: Values of a column looked at to size it: enough for its width, not the whole sheet.
 WIDTH_SAMPLE = 200
 
@@ -74,7 +77,7 @@ def office_times(moments: pd.Series) -> pd.Series:
 def _is_flags(column: pd.Series) -> bool:
     if column.dtype == bool or str(column.dtype) == "boolean":
         return True
-    if column.dtype != object:
+    if column.dtype != object or not set(map(type, column.tolist())) & {bool, np.bool_}:
         return False
     values = column.dropna()
     return len(values) > 0 and isinstance(values.iloc[0], (bool, np.bool_)) and values.map(
@@ -121,12 +124,11 @@ def _text(value, decimal: str) -> str:
     return _amount_text(value, decimal) if isinstance(value, Decimal) else str(value)
 
 
-def _may_run(texts: list[str]) -> bool:
+def _may_run(texts) -> bool:
     """Whether a text of the column may start like a formula: one search of the column
     joined, rather than one test per cell (a line inside a text may also match: then each
     cell is tested)."""
-    joined = "\n" + "\n".join(texts)
-    return any("\n" + start in joined for start in FORMULA_STARTS)
+    return FORMULA_LINE.search("\n" + "\n".join(texts)) is not None
 
 
 def _texts(column: pd.Series, dialect: Dialect) -> list | None:
@@ -151,7 +153,8 @@ def _texts(column: pd.Series, dialect: Dialect) -> list | None:
         return [("'" + v) if v.startswith(FORMULA_STARTS) else v for v in values]
     if str(kind) == "object":
         values = column.tolist()
-        if set(map(type, values)) <= AS_THEY_ARE:
+        kinds = set(map(type, values))
+        if kinds <= AS_THEY_ARE or (kinds <= TEXT and not _may_run(filter(None, values))):
             return values
         return [("'" + v if v.startswith(FORMULA_STARTS) else v) if type(v) is str
                 else "" if v is None or (type(v) is float and v != v)

@@ -165,6 +165,8 @@ def test_the_csv_writer_writes_what_pandas_would(app, dialect):
                           dtype="str"),
         "safe": pd.Series(["a", None, "b c", "", "d;e", "f", "g"], dtype="str"),
         "inner": pd.Series(["daftar:\n- satu", None, "a", "b", "c", "d", "e"], dtype="str"),
+        "words": pd.Series(["a", None, "b c", "", "d;e", "f", "g"], dtype="object"),
+        "risky": pd.Series(["a", None, "+62 811", "", "d", "f", "g"], dtype="object"),
         "mixed": pd.Series(["a", None, Decimal("1.50"), 3, date(2025, 1, 2), np.nan, "@x"],
                            dtype="object"),
         "float": [1.5, np.nan, 23.000000000000043, 1e20, -0.0, 5.0, 0.1 + 0.2],
