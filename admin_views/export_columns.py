@@ -15,7 +15,6 @@ from markupsafe import Markup
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
     Enum,
     Float,
     Integer,
@@ -142,8 +141,11 @@ def _code_lists(values):
                      dtype="object")
 
 
-def _moments(values):  # read as naive UTC, as stored: the aware conversion done in bulk
-    return pd.to_datetime(pd.Series(values, dtype="object")).dt.tz_localize("UTC")
+def _moments(values):
+    """Moments read as stored, naive UTC: as text from SQLite, whose driver's parsing a value
+    at a time took longer than the rest of the row; parsed and made aware in bulk."""
+    return pd.to_datetime(pd.Series(values, dtype="object"), format="ISO8601").dt.tz_localize(
+        "UTC")
 
 
 #: How the values of a column of each SQL type become a typed column (the first that fits).
@@ -162,7 +164,7 @@ CONVERSIONS = (
 def _plain(name, attribute) -> Plain:
     kind = attribute.property.columns[0].type
     if isinstance(kind, UTCDateTime):
-        return Plain(name, [type_coerce(attribute, DateTime())], _moments)
+        return Plain(name, [type_coerce(attribute, String())], _moments)
     if isinstance(kind, Enum) and kind.enum_class is not None:  # labels, not codes
         return Plain(name, [type_coerce(attribute, String())], _labels(kind.enum_class))
     return Plain(name, [attribute], next(convert for sql_type, convert in CONVERSIONS
