@@ -31,6 +31,12 @@ def _changes(view, context, model, name):
     return Markup("<br>").join(lines)
 
 
+def _changes_text(view, context, model, name):
+    """In the file: field: old → new, one per line of the cell."""
+    return "\n".join(f"{field}: {old} → {new}"
+                     for field, (old, new) in sorted(model.changed_fields.items()))
+
+
 class AuditEntryView(ReadOnlyModelView):
     resource = "audit"
     column_list = ("id", "at", "user", "action", "table_name", "row_id", "changes")
@@ -41,6 +47,7 @@ class AuditEntryView(ReadOnlyModelView):
     column_searchable_list = ("table_name", "changes")
     column_formatters = {"changes": _changes}
     column_formatters_detail = column_formatters
+    column_formatters_export = {"changes": _changes_text}
     column_labels = {
         "id": _l("No."), "at": _l("Time"), "user": _l("By"), "user.full_name": _l("By"),
         "action": _l("Action"), "table_name": _l("Table"), "row_id": _l("Record id"),

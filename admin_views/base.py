@@ -16,11 +16,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from models import Attachment, DomainError, db
 from models.audit import stamp
 from models.recording import save
-from reports.export import neutralize_formula
 
 from .export import stream_csv
 from .fields import FilterConverter, ModelConverter
-from .formatting import EXPORT_FORMATTERS, TYPE_FORMATTERS
+from .formatting import TYPE_FORMATTERS
 from .forms import AdminForm, scope_choices
 from .paging import CappedLists, parse_id
 from .permissions import ARCHIVE, CREATE, EDIT, EXPORT, VIEW, can, scope
@@ -43,7 +42,11 @@ class SecuredModelView(CappedLists, VersionedForms, ModelView):
     filter_converter = FilterConverter()
     column_type_formatters = TYPE_FORMATTERS
     column_type_formatters_detail = TYPE_FORMATTERS
-    column_type_formatters_export = EXPORT_FORMATTERS
+    #: Exports type their cells themselves (export_columns); the list's formatters write HTML,
+    #: so a column's export formatter is only one the view declares for the file.
+    column_formatters_export: dict = {}
+    #: Export titles that differ from the screen's (when the file's cells carry no unit).
+    column_export_labels: dict = {}
     column_exclude_list = ("version", "archived_at")
     column_details_exclude_list = ("version", "archived_at")
     form_excluded_columns = ("version", "archived_at")
@@ -193,8 +196,9 @@ class SecuredModelView(CappedLists, VersionedForms, ModelView):
     def _export_csv(self, return_url):
         return stream_csv(self)
 
-    def get_export_value(self, model, name):
-        return neutralize_formula(super().get_export_value(model, name))
+    def get_export_columns(self):
+        return [(name, self.column_export_labels.get(name, title))
+                for name, title in super().get_export_columns()]
 
     def get_export_name(self, export_type="csv"):
         return f"{self.endpoint}_{now().strftime('%Y%m%d_%H%M')}.{export_type}"

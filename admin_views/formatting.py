@@ -13,7 +13,7 @@ from flask_babel import format_decimal, get_locale, gettext, ngettext
 from markupsafe import Markup, escape
 
 from models.steps import step_label
-from models.timezone import local_date, local_datetime, to_local
+from models.timezone import local_date, local_datetime
 
 
 def rupiah(value: Decimal | int | None) -> str:
@@ -31,15 +31,6 @@ TYPE_FORMATTERS.update({
     date: lambda view, value, name: local_date(value),
     enum.Enum: lambda view, value, name: str(value.label),
 })
-
-#: Formatters for CSV exports: plain office-time values a spreadsheet reads.
-EXPORT_FORMATTERS = dict(typefmt.EXPORT_FORMATTERS)
-EXPORT_FORMATTERS.update({
-    datetime: lambda view, value, name: to_local(value).strftime("%Y-%m-%d %H:%M"),
-    date: lambda view, value, name: value.isoformat(),
-    enum.Enum: lambda view, value, name: str(value.label),
-})
-
 
 
 def cell(value) -> str:

@@ -108,11 +108,18 @@ def _open_for(view, context, model, name):
     return gettext("%(days)s days", days=f"{days:.1f}".replace(".", ","))
 
 
+def _open_days(view, context, model, name):
+    """In the file: the days as a number, for a spreadsheet to add up."""
+    return round(model.open_for(now()).total_seconds() / 86400, 1)
+
+
 class EquipmentFaultView(SecuredModelView):
     resource = "equipment_fault"
     author_field = "reported_by"
     column_list = ("item", "reported_at", "reported_by", "repaired_at", "open_for", "note")
     column_formatters = {"open_for": _open_for}
+    column_formatters_export = {"open_for": _open_days}
+    column_export_labels = {"open_for": _l("Open for (days)")}
     column_export_list = column_list
     column_default_sort = ("reported_at", True)
     column_searchable_list = ("item", "note")

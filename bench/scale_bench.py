@@ -1,7 +1,7 @@
 """Benchmark: the panel's screens at a province's scale, against plain Flask-Admin.
 
     .venv/bin/python bench/scale_bench.py [--url URL] [--letters 1000000] [--repeat 7]
-                                          [--skip-fill]
+                                          [--skip-fill] [--only-export] [--rounds 3]
 
 Fills the database (bench/fill.py; --skip-fill reuses it), then sends requests through the
 app's own WSGI stack, logged in as the demo supervisor, and times (a) the letter list's first
@@ -9,12 +9,17 @@ page, (b) the same list filtered to overdue letters, (c) a letter's details page
 step-durations report for one year; (a) and (b) also against a plain Flask-Admin ModelView of
 the same table (no scoping, no extra columns, only the same Deadline filter), built here.
 Then, each in a fresh subprocess so that its peak RSS is the download's own, it streams
-(e) the letter list's CSV export and (f) the step-durations report CSV over the whole range.
+(e) the letter list's CSV export and (f) the step-durations report CSV over the whole range;
+(e) is set beside a bare read of the same rows, with their agency's name, through the
+database driver itself and written with Python's csv module (no types, labels or time zone):
+the two taken in turns --rounds times, their medians and ratio (--only-export: just these).
 Figures, not a test: medians and p90 over --repeat runs after one warm-up, SQL statements per
 request (those that go through SQLAlchemy), peak memory.
 """
 
 import argparse
+import csv
+import io
 import json
 import math
 import re
@@ -27,8 +32,9 @@ import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pymysql
 from flask_admin.contrib.sqla import ModelView
-from sqlalchemy import event, func, select
+from sqlalchemy import create_engine, event, func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -117,22 +123,55 @@ def download(url: str, path: str) -> None:
     app = make_app(url)
     client = log_in(app)
     before = max_rss_mib()
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     response = client.get(path, buffered=False)
     first, size, lines = None, 0, 0
     for chunk in response.response:
         first = first or time.perf_counter()
         size += len(chunk)
         lines += chunk.count(b"\n")
-    total = time.perf_counter() - began
+    total, cpu = time.perf_counter() - began, time.process_time() - cpu
     response.close()
     print(json.dumps(dict(status=response.status_code, ttfb=(first or time.perf_counter())
-                          - began, total=total, bytes=size, rows=max(lines - 1, 0),
+                          - began, total=total, cpu=cpu, bytes=size, rows=max(lines - 1, 0),
                           rss_before=before, rss=max_rss_mib())))
 
 
-def run_download(url: str, path: str) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--url", url, "--download", path],
+#: The letter list's rows as the export holds them, with their agency, straight from the driver.
+BARE_SQL = """SELECT l.agenda_number, l.agenda_year, l.number, l.letter_date, l.received_at,
+    a.name, l.subject, l.summary, l.request_kind, l.application_name, l.application_id,
+    l.spbe_category, l.security_class, l.urgency, l.archive_code, l.scan_id, l.status,
+    l.registered_at, l.registered_by_id
+  FROM request_letter l JOIN agency a ON a.id = l.agency_id
+  WHERE l.archived_at IS NULL ORDER BY l.received_at DESC"""
+
+
+def bare_read(url: str) -> None:
+    """In a fresh process: the baseline, a batch at a time as the export reads (a server-side
+    cursor on PostgreSQL and MariaDB), each batch written to CSV text; prints its figures."""
+    engine = create_engine(url)
+    raw = engine.raw_connection()
+    driver = raw.driver_connection
+    cursor = {"postgresql": lambda: driver.cursor(name="bare"),
+              "mysql": lambda: driver.cursor(pymysql.cursors.SSCursor)}.get(
+        engine.dialect.name, raw.cursor)()
+    began, cpu = time.perf_counter(), time.process_time()
+    cursor.execute(BARE_SQL)
+    size = rows = 0
+    while batch := cursor.fetchmany(1000):
+        out = io.StringIO()
+        csv.writer(out).writerows(batch)
+        size += len(out.getvalue().encode("utf-8"))
+        rows += len(batch)
+    total, cpu = time.perf_counter() - began, time.process_time() - cpu
+    cursor.close()
+    raw.close()
+    print(json.dumps(dict(status=200, ttfb=0.0, total=total, cpu=cpu, bytes=size, rows=rows,
+                          rss_before=0.0, rss=max_rss_mib())))
+
+
+def run_download(url: str, path: str, flag="--download") -> dict:
+    done = subprocess.run([sys.executable, __file__, "--url", url, flag, path],
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -144,9 +183,16 @@ def main():
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--skip-fill", action="store_true")
     parser.add_argument("--download", help=argparse.SUPPRESS)
+    parser.add_argument("--bare", help=argparse.SUPPRESS)
+    parser.add_argument("--only-export", action="store_true",
+                        help="time only the letter list's CSV export beside the bare read")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="runs of the export and of the bare read, taken in turns")
     args = parser.parse_args()
     if args.download:
         return download(args.url, args.download)
+    if args.bare:
+        return bare_read(args.url)
     if not args.skip_fill:  # in a process of its own: its memory is not the screens'
         subprocess.run([sys.executable, str(Path(__file__).with_name("fill.py")), "--url",
                         args.url, "--letters", str(args.letters)], check=True)
@@ -162,6 +208,8 @@ def main():
             RequestLetter.status == LetterStatus.IN_RKA))
         dialect = db.engine.dialect.name
         db.session.remove()
+    if args.only_export:
+        return print_exports(args.url, letters, dialect, args.rounds)
     today = to_local(datetime.now(UTC)).date()
     year = today.year - 1
     start = max(to_local(first_received).date(), today - timedelta(days=3650))
@@ -192,19 +240,37 @@ def main():
     medians = [result["median"] for result in results.values()]
     print(f"ratio ours/plain: (a) {medians[0] / medians[1]:.2f}  (b) {medians[2] / medians[3]:.2f}"
           f"   process peak RSS {max_rss_mib():,.0f} MiB")
-    print(f"\n{'download (fresh process)':36} {'status':>6} {'first byte s':>12} {'total s':>8} "
-          f"{'MB':>7} {'rows':>10} {'peak RSS MiB before/after':>26}")
-    for name, path in (
-            ("(e) letter list CSV", "/admin/letters/export/csv/"),
-            (f"(f) step durations CSV {start.year}-{today.year}",
-             f"/admin/reports/?report=step-durations&from={start}&to={today}&format=csv")):
-        got = run_download(args.url, path)
+    print_exports(args.url, letters, dialect, args.rounds, (
+        f"(f) step durations CSV {start.year}-{today.year}",
+        f"/admin/reports/?report=step-durations&from={start}&to={today}&format=csv"))
+
+
+def print_exports(url: str, letters: int, dialect: str, rounds: int, *more) -> None:
+    """The downloads, each in a fresh process; the export and the bare read taken in turns
+    `rounds` times (on a shared machine one run says little), and their ratio."""
+    print(f"\n{dialect}: {letters:,} letters, --rounds {rounds}")
+    print(f"{'download (fresh process)':36} {'status':>6} {'first byte s':>12} {'total s':>8} "
+          f"{'CPU s':>6} {'MB':>7} {'rows':>10} {'peak RSS MiB before/after':>26}")
+    export = ("(e) letter list CSV", "/admin/letters/export/csv/", "--download")
+    bare = ("(e0) bare driver read + csv module", "-", "--bare")
+    totals, cpus = {"(e) ": [], "(e0)": []}, {"(e) ": [], "(e0)": []}
+    for name, path, flag in [*[export, bare] * rounds,
+                             *((name, path, "--download") for name, path in more)]:
+        got = run_download(url, path, flag)
         assert got["status"] == 200, f"{path}: {got['status']}"
+        totals.setdefault(name[:4], []).append(got["total"])
+        cpus.setdefault(name[:4], []).append(got["cpu"])
         print(f"{name:36} {got['status']:>6} {got['ttfb']:>12.2f} {got['total']:>8.1f} "
-              f"{got['bytes'] / 1e6:>7.1f} {got['rows']:>10,} "
+              f"{got['cpu']:>6.1f} {got['bytes'] / 1e6:>7.1f} {got['rows']:>10,} "
               f"{got['rss_before']:>15,.0f} / {got['rss']:<8,.0f}"
-              + (f"  ROWS MISSING: expected {letters:,}" if name.startswith("(e)")
+              + (f"  ROWS MISSING: expected {letters:,}" if name[:4] in ("(e) ", "(e0)")
                  and got["rows"] != letters else ""))
+    exported, read = (statistics.median(totals[key]) for key in ("(e) ", "(e0)"))
+    print(f"median s: export {exported:.1f}, bare read {read:.1f}; "
+          f"ratio export / bare read: {exported / read:.2f}")
+    exported, read = (statistics.median(cpus[key]) for key in ("(e) ", "(e0)"))
+    print(f"median CPU s of the downloading process (not the database server's): export "
+          f"{exported:.1f}, bare read {read:.1f}; ratio {exported / read:.2f}")
 
 
 if __name__ == "__main__":

@@ -154,7 +154,7 @@ def test_an_accepted_request_walks_from_registration_to_the_rka(chromium, live_s
     with page.expect_download() as download:
         page.get_by_text("Ekspor").click()
     text = download.value.path().read_text(encoding="utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))  # Indonesian dialect
     assert [row["No. Surat"] for row in rows] == ["000.8/12/Dinkes/2025"], text
     assert desk.errors == [], desk.errors
     desk.close()

@@ -213,7 +213,7 @@ def test_an_export_streams_every_row_in_order_across_batches(client, login_as, m
         letter.registered_by = registrar
     db.session.commit()
     body = client.get("/admin/letters/export/csv/").get_data(as_text=True)
-    rows = list(csv.reader(io.StringIO(body)))
+    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff")), delimiter=";"))
     number = rows[0].index("No. Surat")
     assert [row[number] for row in rows[1:]] == [f"EKS/{n}" for n in range(8)]
     assert all(registrar.full_name in ",".join(row) and "surat.pdf" in ",".join(row)
