@@ -138,4 +138,5 @@ def register(app) -> None:
     app.jinja_env.filters.update(local_datetime=local_datetime, local_date=local_date,
                                  rupiah=rupiah, cell=cell, working_time=working_time,
                                  deadline_pill=deadline_pill, step_label=step_label)
-    app.jinja_env.globals.update(get_locale=get_locale, picker_locale=picker_locale)
+    app.jinja_env.globals.update(get_locale=get_locale, picker_locale=picker_locale,
+                                 day_hint=day_hint)
