@@ -3,6 +3,7 @@ sysadmin."""
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
+from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,6 +11,8 @@ from markupsafe import Markup, escape
 
 from models import (
     Application,
+    AuditAction,
+    AuditEntry,
     Decision,
     Disposition,
     EquipmentFault,
@@ -22,35 +25,45 @@ from models import (
 from .base import ReadOnlyModelView, SecuredModelView
 from .paging import parse_id
 from .permissions import EDIT, VIEW, can
+from .trail import RECORDS, changes, record_label, record_text
 
 
 def _changes(view, context, model, name):
-    """field: old → new, one per line."""
-    lines = (Markup("<code>{}</code>: {} → {}").format(field, old, new)
-             for field, (old, new) in sorted(model.changed_fields.items()))
+    """Field: old → new (a new record: field: value), one per line, by their labels."""
+    if model.action is AuditAction.CREATE:
+        lines = (Markup("<strong>{}</strong>: {}").format(field, new)
+                 for field, _, new in changes(model))
+    else:
+        lines = (Markup("<strong>{}</strong>: {} → {}").format(field, old, new)
+                 for field, old, new in changes(model))
     return Markup("<br>").join(lines)
 
 
 def _changes_text(view, context, model, name):
     """In the file: field: old → new, one per line of the cell."""
-    return "\n".join(f"{field}: {old} → {new}"
-                     for field, (old, new) in sorted(model.changed_fields.items()))
+    return "\n".join(f"{field}: {old} → {new}" for field, old, new in changes(model))
 
 
 class AuditEntryView(ReadOnlyModelView):
     resource = "audit"
-    column_list = ("id", "at", "user", "action", "table_name", "row_id", "changes")
-    column_details_list = column_list + ("prev_hash", "hash")
+    column_list = ("id", "at", "user", "action", "table_name", "changes")
+    column_details_list = ("id", "at", "user", "action", "table_name", "row_id", "changes",
+                           "prev_hash", "hash")
     column_export_list = column_details_list
     column_default_sort = ("id", True)
-    column_filters = ("at", "user.full_name", "action", "table_name", "row_id")
+    column_filters = ("at", "user.full_name", "action",
+                      FilterEqual(AuditEntry.table_name, _l("Record"),
+                                  options=list(RECORDS.items())),
+                      "row_id")
     column_searchable_list = ("table_name", "changes")
-    column_formatters = {"changes": _changes}
+    column_formatters = {"changes": _changes,
+                         "table_name": lambda v, c, m, n: record_text(m)}
     column_formatters_detail = column_formatters
-    column_formatters_export = {"changes": _changes_text}
+    column_formatters_export = {"changes": _changes_text,
+                                "table_name": lambda v, c, m, n: record_label(m.table_name)}
     column_labels = {
         "id": _l("No."), "at": _l("Time"), "user": _l("By"), "user.full_name": _l("By"),
-        "action": _l("Action"), "table_name": _l("Table"), "row_id": _l("Record id"),
+        "action": _l("Action"), "table_name": _l("Record"), "row_id": _l("Record id"),
         "changes": _l("Changes (old → new)"), "prev_hash": _l("Previous hash"),
         "hash": _l("Hash"),
     }

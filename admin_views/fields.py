@@ -6,44 +6,156 @@ from datetime import datetime
 
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.form import AdminModelConverter
-from flask_admin.form import DateTimeField, Select2Field, Select2Widget
+from flask_admin.form import DatePickerWidget, DateTimePickerWidget, Select2Field, Select2Widget
 from flask_admin.model.form import converts
-from wtforms import DecimalField, FileField, SelectMultipleField, validators
+from wtforms import DecimalField, Field, FileField, SelectMultipleField, validators
+from wtforms.widgets import TextInput
 
 from models.bounds import TEXT_LIMIT
 from models.db import MAX_RUPIAH
 from models.errors import DomainError
 from models.timezone import from_local, to_local
 
+from .entry import (
+    DAY_SHOWN,
+    MOMENT_SHOWN,
+    PICKER_DAY,
+    PICKER_MOMENT,
+    day_hint,
+    day_message,
+    moment_hint,
+    moment_message,
+    parse_day,
+    parse_moment,
+    parse_rupiah,
+    rupiah_message,
+    show_rupiah,
+    split_range,
+)
 from .limits import (
     INTEGERS,
     at_most_places,
     check_year,
     finite,
     fits,
-    in_years,
     numeric_range,
     plain_text,
 )
 
 
-class LocalDateTimeField(DateTimeField):
+class TypedDateField(Field):
+    """A date or moment typed the office's way (dd/mm/yyyy) or picked; the format is shown as
+    the placeholder and under the field, and anything else is refused, never guessed at."""
+
+    shown = picker = ""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("description", self.hint())
+        super().__init__(label, validators, **kwargs)
+
+    def hint(self) -> str:
+        raise NotImplementedError
+
+    def message(self) -> str:
+        raise NotImplementedError
+
+    def parse(self, text: str):
+        raise NotImplementedError
+
+    def __call__(self, **kwargs):
+        kwargs.setdefault("placeholder", self.hint())
+        kwargs.setdefault("data-date-format", self.picker)
+        kwargs.setdefault("autocomplete", "off")
+        return super().__call__(**kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime(self.shown) if self.data else ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not " ".join(valuelist).strip():
+            self.data = None
+            return
+        try:
+            self.data = self.parse(" ".join(valuelist))
+        except ValueError:
+            self.data = None
+            raise ValueError(self.message()) from None
+        check_year(self.data)
+
+
+class LocalDateField(TypedDateField):
+    """A day: 01/12/2026 is 1 December 2026."""
+
+    widget = DatePickerWidget()
+    shown, picker = DAY_SHOWN, PICKER_DAY
+
+    def hint(self):
+        return day_hint()
+
+    def message(self):
+        return day_message()
+
+    def parse(self, text):
+        return parse_day(text)
+
+
+class LocalDateTimeField(TypedDateField):
     """Typed and shown in office time (WIB), stored as an aware UTC moment."""
 
-    def __init__(self, label=None, validators=None, format=None, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.format = [format or "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+    widget = DateTimePickerWidget()
+    shown, picker = MOMENT_SHOWN, PICKER_MOMENT
+
+    def hint(self):
+        return moment_hint()
+
+    def message(self):
+        return moment_message()
+
+    def parse(self, text):
+        return parse_moment(text)
+
+    def _value(self):
+        # a moment with seconds (the default "now") keeps them: cut to the minute, it could
+        # fall before a step recorded earlier in the same minute
+        if not self.raw_data and self.data and self.data.second:
+            return self.data.strftime(MOMENT_SHOWN + ":%S")
+        return super()._value()
 
     def process_data(self, value):
         self.data = to_local(value).replace(tzinfo=None) if isinstance(value, datetime) and \
             value.tzinfo else value
 
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        check_year(self.data)
-
     def populate_obj(self, obj, name):
         setattr(obj, name, from_local(self.data) if self.data else None)
+
+
+class RupiahField(DecimalField):
+    """An amount typed as the user writes it (185.000.000 or 185.000.000,50 in Indonesian) and
+    shown the same way for typing again; anything else is refused with an example."""
+
+    widget = TextInput()  # a number input would take neither the dots nor the comma
+
+    def __call__(self, **kwargs):
+        kwargs.setdefault("inputmode", "decimal")
+        kwargs.setdefault("placeholder", show_rupiah(185_000_000))
+        return super().__call__(**kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return show_rupiah(self.data)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_rupiah(valuelist[0])
+        except ValueError:
+            self.data = None
+            raise ValueError(rupiah_message()) from None
 
 
 class EnumField(Select2Field):
@@ -127,13 +239,12 @@ class ModelConverter(AdminModelConverter):
         field_args["validators"].insert(0, finite)
         field_args["validators"].append(at_most_places(2))
         _with_range(field_args, validators.NumberRange(-MAX_RUPIAH, MAX_RUPIAH))
-        field_args.setdefault("places", 2)
-        return DecimalField(**field_args)
+        field_args.pop("places", None)
+        return RupiahField(**field_args)
 
     @converts("Date")
     def convert_date(self, field_args, **extra):
-        field_args["validators"].append(in_years)
-        return super().convert_date(field_args=field_args, **extra)
+        return LocalDateField(**field_args)  # its year is checked as it is read
 
     @converts("UTCDateTime")
     def convert_utc_datetime(self, field_args, **extra):
@@ -166,24 +277,68 @@ def checked(filter_classes):
     return tuple(type(f.__name__, (CheckedFilter, f), {}) for f in filter_classes)
 
 
-class LocalDateTimeBetween(sqla_filters.DateTimeBetweenFilter):
+class TypedDay:
+    """A date filter typed as dd/mm/yyyy (or picked; the ISO form of older links too)."""
+
     def clean(self, value):
-        return [from_local(moment) for moment in super().clean(value)]
+        return parse_day(value)
 
 
-class LocalDateTimeGreater(sqla_filters.DateTimeGreaterFilter):
+class TypedDayRange:
+    """Two dates, "01/12/2026 s.d. 31/12/2026", the first not after the second."""
+
     def clean(self, value):
-        return from_local(super().clean(value))
+        return [parse_day(end) for end in split_range(value)]
+
+    def validate(self, value):
+        try:
+            first, last = self.clean(value)
+        except ValueError:
+            return False
+        return first <= last
 
 
-class LocalDateTimeSmaller(sqla_filters.DateTimeSmallerFilter):
+class LocalMoment:
+    """A moment typed in office time (dd/mm/yyyy hh:mm), compared with the stored UTC."""
+
     def clean(self, value):
-        return from_local(super().clean(value))
+        return from_local(parse_moment(value))
+
+
+class LocalMomentRange:
+    def clean(self, value):
+        return [from_local(parse_moment(end)) for end in split_range(value)]
+
+    def validate(self, value):
+        try:
+            first, last = self.clean(value)
+        except ValueError:
+            return False
+        return first <= last
+
+
+def typed(filter_classes):
+    """Flask-Admin's date filters reading the office's way of typing dates."""
+    def reader(f):
+        if issubclass(f, sqla_filters.FilterEmpty):
+            return f
+        moment = issubclass(f, (sqla_filters.DateTimeBetweenFilter,
+                                sqla_filters.DateTimeGreaterFilter,
+                                sqla_filters.DateTimeSmallerFilter,
+                                sqla_filters.DateTimeEqualFilter,
+                                sqla_filters.DateTimeNotEqualFilter))
+        ranged = issubclass(f, (sqla_filters.DateBetweenFilter,
+                                sqla_filters.DateTimeBetweenFilter))
+        mixin = ((LocalMomentRange if ranged else LocalMoment) if moment
+                 else (TypedDayRange if ranged else TypedDay))
+        return type(f.__name__, (mixin, f), {})
+    return tuple(map(reader, filter_classes))
 
 
 _PLAIN = sqla_filters.FilterConverter
-LOCAL_DATETIME_FILTERS = checked((LocalDateTimeBetween, LocalDateTimeGreater,
-                                  LocalDateTimeSmaller, sqla_filters.FilterEmpty))
+LOCAL_DATETIME_FILTERS = checked(typed((
+    sqla_filters.DateTimeBetweenFilter, sqla_filters.DateTimeGreaterFilter,
+    sqla_filters.DateTimeSmallerFilter, sqla_filters.FilterEmpty)))
 ENUM_FILTERS = checked((sqla_filters.EnumEqualFilter, sqla_filters.EnumFilterNotEqual,
                         sqla_filters.EnumFilterInList))
 
@@ -196,8 +351,8 @@ class FilterConverter(_PLAIN):
     int_filters = checked(_PLAIN.int_filters)
     float_filters = checked(_PLAIN.float_filters)
     bool_filters = checked(_PLAIN.bool_filters)
-    date_filters = checked(_PLAIN.date_filters)
-    datetime_filters = checked(_PLAIN.datetime_filters)
+    date_filters = checked(typed(_PLAIN.date_filters))
+    datetime_filters = checked(typed(_PLAIN.datetime_filters))
 
     @sqla_filters.filters.convert("utcdatetime")
     def conv_utc_datetime(self, column, name, **kwargs):

@@ -9,11 +9,20 @@ import numpy as np
 import pandas as pd
 from babel.dates import get_day_names, get_month_names
 from flask_admin.model import typefmt
-from flask_babel import format_decimal, get_locale, gettext, ngettext
+from flask_babel import format_decimal, get_locale, gettext, ngettext, pgettext
 from markupsafe import Markup, escape
 
 from models.steps import step_label
 from models.timezone import local_date, local_datetime
+
+from .entry import (
+    PICKER_DAY,
+    PICKER_DAY_READS,
+    PICKER_MOMENT,
+    PICKER_MOMENT_READS,
+    day_hint,
+    moment_hint,
+)
 
 
 def rupiah(value: Decimal | int | None) -> str:
@@ -85,14 +94,34 @@ def money_column(view, context, model, name):
 
 
 def picker_locale() -> dict:
-    """Day and month names and button labels for the date pickers, in the user's language
-    (Flask-Admin's pickers come in English only)."""
+    """The page's widgets in the user's language: the date pickers' day and month names,
+    buttons and formats, and the search dropdowns' messages (Flask-Admin's pickers and
+    Select2 come in English only). "{n}" stands for a number the script fills in."""
     locale = get_locale()
     days = get_day_names("short", locale=locale)  # 0 = Monday
+
+    def counted(singular, plural):
+        return [ngettext(singular, plural, n, count="{n}") for n in (1, 2)]
+
     return {"days": [days[6], *(days[i] for i in range(6))],  # Sunday first, as moment.js
             "months": [get_month_names("abbreviated", locale=locale)[m] for m in range(1, 13)],
             "firstDay": (locale.first_week_day + 1) % 7, "apply": gettext("Apply"),
-            "cancel": gettext("Cancel"), "from": gettext("From"), "to": gettext("To")}
+            "cancel": gettext("Cancel"), "from": gettext("From"), "to": gettext("To"),
+            "week": gettext("Wk"), "separator": f" {pgettext('date range', 'to')} ",
+            "dayFormat": PICKER_DAY, "momentFormat": PICKER_MOMENT, "dayHint": day_hint(),
+            "momentHint": moment_hint(), "dayReads": PICKER_DAY_READS,
+            "momentReads": PICKER_MOMENT_READS,
+            "select2": {
+                "noMatches": gettext("No matches found"), "searching": gettext("Searching…"),
+                "loadMore": gettext("Loading more results…"),
+                "ajaxError": gettext("The choices could not be loaded"),
+                "tooShort": counted("Type %(count)s more character",
+                                    "Type %(count)s more characters"),
+                "tooLong": counted("Delete %(count)s character", "Delete %(count)s characters"),
+                "tooBig": counted("You can choose only %(count)s item",
+                                  "You can choose only %(count)s items"),
+                "matches": counted("%(count)s result; press Enter to choose it.",
+                                   "%(count)s results; choose with the up and down arrow keys.")}}
 
 
 def register(app) -> None:
@@ -100,4 +129,5 @@ def register(app) -> None:
     app.jinja_env.filters.update(local_datetime=local_datetime, local_date=local_date,
                                  rupiah=rupiah, cell=cell, working_time=working_time,
                                  deadline_pill=deadline_pill, step_label=step_label)
-    app.jinja_env.globals.update(get_locale=get_locale, picker_locale=picker_locale)
+    app.jinja_env.globals.update(get_locale=get_locale, picker_locale=picker_locale,
+                                 day_hint=day_hint)

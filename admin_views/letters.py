@@ -29,6 +29,7 @@ from models.write_turn import begin_write
 from .base import SecuredModelView, now
 from .fields import UploadField
 from .formatting import local_datetime
+from .letter_dates import CONFIRM, confirm_field, letter_date_checked, offer_confirmation
 from .lookups import ScopedLookup, letter_lookup
 from .permissions import ROW_SCOPED, VIEW, can, scope
 from .workflow import DeadlineFilter
@@ -109,10 +110,11 @@ class RequestLetterView(SecuredModelView):
     column_formatters_detail = {"scan": attachment_link("scan"),
                                 "steps": lambda v, c, m, n: _steps_table(m),
                                 "history": lambda v, c, m, n: _history_list(m)}
-    form_columns = ("number", "letter_date", "received_at", "agency", "subject", "summary",
-                    "request_kind", "application_name", "application", "spbe_category",
-                    "security_class", "urgency", "archive_code", "scan_file")
-    form_extra_fields = {"scan_file": UploadField(_l("Scanned letter (PDF, JPEG or PNG)"))}
+    form_columns = ("number", "letter_date", CONFIRM, "received_at", "agency", "subject",
+                    "summary", "request_kind", "application_name", "application",
+                    "spbe_category", "security_class", "urgency", "archive_code", "scan_file")
+    form_extra_fields = {"scan_file": UploadField(_l("Scanned letter (PDF, JPEG or PNG)")),
+                        CONFIRM: confirm_field()}
     form_ajax_refs = {"application": ScopedLookup("application", Application, ["name"],
                                                   Application.name)}
     upload_fields = {"scan_file": ("scan", AttachmentKind.LETTER_SCAN)}
@@ -141,13 +143,20 @@ class RequestLetterView(SecuredModelView):
         return count, rows
 
     def create_form(self, obj=None):
-        form = super().create_form(obj)
+        form = offer_confirmation(super().create_form(obj), request.method == "POST")
         if current_user.role in ROW_SCOPED:
             for name in self.OFFICE_FIELDS:
                 del form[name]
             if request.method != "POST":
                 form.agency.data = current_user.agency  # their own, the one choice offered
         return form
+
+    def edit_form(self, obj=None):
+        return offer_confirmation(super().edit_form(obj), request.method == "POST")
+
+    def validate_form(self, form):
+        valid = super().validate_form(form)
+        return letter_date_checked(form, now()) and valid
 
     def on_model_change(self, form, model, is_created):
         if is_created and model.agency is None and current_user.agency is not None:

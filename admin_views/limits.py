@@ -25,11 +25,6 @@ def check_year(moment) -> None:
             "The year must be between %(first)s and %(last)s.", first=YEARS[0], last=YEARS[-1]))
 
 
-def in_years(form, field):
-    """A date's year is one of YEARS."""
-    check_year(field.data)
-
-
 def plain_text(form, field):
     """No control characters in a text; checked first, so that no later check (a uniqueness
     query) sends one to the database."""

@@ -34,6 +34,7 @@ from reports.durations import GROUPINGS
 from reports.export import DIALECTS, dialect_for
 
 from .base import now
+from .entry import parse_day
 from .limits import YEARS
 from .paging import AtLeast, capped_count, parse_id
 from .permissions import EXPORT, VIEW, can, report_scope
@@ -79,10 +80,11 @@ def asked_dialect():
 
 
 def _day(text, default: date) -> date:
-    """A day typed into a report's filter, or `default` for anything that is no date of YEARS
-    (the far ends of the calendar would overflow when turned into UTC)."""
+    """A day typed into a report's filter (dd/mm/yyyy, or ISO from a link), or `default` for
+    anything that is no date of YEARS (the far ends of the calendar would overflow when turned
+    into UTC)."""
     try:
-        day = date.fromisoformat(text or "")
+        day = parse_day(text or "")
     except ValueError:
         return default
     return day if day.year in YEARS else default

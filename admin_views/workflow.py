@@ -4,15 +4,18 @@ acting officials and the working calendar."""
 
 from flask import flash
 from flask_admin.actions import action
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter
-from flask_babel import gettext
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, IntEqualFilter
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from models import PauseReason, RequestLetter, StepRecord
 from models.office_calendar import office_calendar
+from models.steps import STEP_TITLES, step_label
 
 from .base import ReadOnlyModelView, SecuredModelView, now
+from .fields import checked
+from .formatting import working_time
 from .permissions import EDIT
 
 DEADLINE_CHOICES = tuple(zip(StepRecord.DEADLINES, (
@@ -42,6 +45,11 @@ class DeadlineFilter(BaseSQLAFilter):
         return _l("is")
 
 
+#: The SOP's steps as a filter offers them: by their labels.
+STEP_CHOICES = [(str(number), LazyString(step_label, number)) for number in STEP_TITLES]
+StepFilter = checked((IntEqualFilter,))[0]
+
+
 class StepRecordView(ReadOnlyModelView):
     resource = "step"
     can_view_details = True
@@ -49,17 +57,31 @@ class StepRecordView(ReadOnlyModelView):
                    "standard_minutes", "paused_minutes", "paused_since", "pause_reason")
     column_export_list = column_list + ("output",)
     column_default_sort = ("due_at", False)
-    column_filters = (DeadlineFilter(StepRecord.due_at, _l("Deadline")), "number",
+    column_filters = (DeadlineFilter(StepRecord.due_at, _l("Deadline")),
+                      StepFilter(StepRecord.number, _l("Step"), options=STEP_CHOICES),
                       "started_at", "due_at", "finished_at", "holder.full_name")
-    column_formatters = {"paused_minutes": lambda v, c, m, n: f"{m.paused_minutes:.0f}"}
+    # on screen a step by its name and times a person reads; the export keeps the minutes
+    column_formatters = {
+        "number": lambda v, c, m, n: step_label(m.number),
+        "standard_minutes": lambda v, c, m, n: working_time(m.standard_minutes),
+        "paused_minutes": lambda v, c, m, n: working_time(m.paused_minutes)
+        if m.paused_minutes else ""}
+    column_formatters_export = {"paused_minutes": lambda v, c, m, n: f"{m.paused_minutes:.0f}"}
     column_labels = {
         "letter": _l("Letter"), "number": _l("Step"), "holder": _l("Held by"),
         "holder.full_name": _l("Held by"), "started_at": _l("Started at"),
         "due_at": _l("Due at"), "finished_at": _l("Finished at"),
-        "standard_minutes": _l("Standard (working minutes)"),
-        "paused_minutes": _l("Paused (working minutes)"), "paused_since": _l("Paused since"),
+        "standard_minutes": _l("Standard (working time)"),
+        "paused_minutes": _l("Paused (working time)"), "paused_since": _l("Paused since"),
         "pause_reason": _l("Pause reason"), "output": _l("Output"),
     }
+    #: The export's headers where it keeps exact minutes.
+    export_labels = {"standard_minutes": _l("Standard (working minutes)"),
+                     "paused_minutes": _l("Paused (working minutes)")}
+
+    def get_export_columns(self):
+        return [(name, self.export_labels.get(name, label))
+                for name, label in super().get_export_columns()]
 
     def is_action_allowed(self, name):
         return self.allowed(EDIT) and super().is_action_allowed(name)

@@ -1,6 +1,6 @@
 """Request letters (surat permohonan) from an OPD, registered with an agenda number."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import nonmember
 
 from flask_babel import lazy_gettext as _l
@@ -21,6 +21,15 @@ from .workflow import TRANSITIONS, InvalidTransition, LetterStatus, StatusChange
 
 #: The archive classification code for application requests (Permendagri 83/2022).
 DEFAULT_ARCHIVE_CODE = "500.12"
+#: A letter dated longer than this before it was received is saved only once the date is
+#: confirmed: it happens, but far more often the year or the day and month were mistyped.
+LONG_BEFORE = timedelta(days=365)
+
+
+def dated_long_before(letter_date: date, received_on: date) -> bool:
+    """Whether a letter dated `letter_date` and received on `received_on` (an office day)
+    was written unusually long before it arrived."""
+    return received_on - letter_date > LONG_BEFORE
 
 
 class RequestKind(LabeledEnum):

@@ -4,11 +4,13 @@ who is asking reaches it only as a ReportScope, resolved once by the permission 
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from textwrap import fill
 
 import pandas as pd
 from flask_babel import lazy_gettext as _l
 
 from models.office_calendar import office_calendar
+from models.steps import step_label
 from models.timezone import OFFICE_TZ, from_local
 
 from .annual import annual_requests, budget_document, inventory, requests_by_agency
@@ -230,9 +232,10 @@ def compliance_charts(period: Period, scope: ReportScope, as_of, agency_id=None,
     durations = durations_for(period, scope, as_of, agency_id, step)
     per_step = compliance(durations, "step")
     axis = str(_l("Within standard (%)"))
+    # steps by their names (wrapped under the bars), not bare numbers
     return [
-        bar_chart(per_step["step"], per_step["share_within"],
-                  str(_l("Within standard per step")), axis),
-        line_chart(monthly_compliance(durations), str(_l("Monthly trend")), axis,
-                   str(_l("Step"))),
+        bar_chart(per_step["step"].map(lambda n: fill(step_label(n), 18)),
+                  per_step["share_within"], str(_l("Within standard per step")), axis),
+        line_chart(monthly_compliance(durations).rename(columns=step_label),
+                   str(_l("Monthly trend")), axis, ""),
     ]

@@ -45,7 +45,8 @@ def line_chart(table: pd.DataFrame, title: str, axis: str, series_label: str) ->
     """One line per column (e.g. per step) over the rows (e.g. months), values in percent."""
     figure, ax = plt.subplots(figsize=(7, 2.8))
     for column in table.columns:
-        ax.plot(table.index, table[column], marker="o", label=f"{series_label} {column}")
+        ax.plot(table.index, table[column], marker="o",
+                label=f"{series_label} {column}".strip())
     ax.set_ylim(0, 100)
     ax.set_title(title)
     ax.set_ylabel(axis)

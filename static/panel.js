@@ -32,27 +32,107 @@ document.addEventListener("click", function (event) {
 // scripts' ready handlers): list checkboxes, and Select2's dropdown links named after their
 // field's label.
 window.addEventListener("load", function () {
-  window.setTimeout(function () { nameControls(); localizePickers(); }, 0);
+  window.setTimeout(nameControls, 0);
 });
 
-// Flask-Admin's date pickers in the page's language: names and labels from the catalog.
-function localizePickers() {
+// The widgets in the page's language, and dates typed the office's way. This script runs
+// before Flask-Admin's form.js, so its defaults and its ready handler come first: every
+// dropdown and date picker, those of the list filters added later too, is built with them.
+(function ($) {
   var data = document.getElementById("picker-locale");
-  if (!data || !window.jQuery) { return; }
-  var names = JSON.parse(data.textContent);
-  var days = names.days.slice();
-  for (var i = 0; i < names.firstDay; i++) { days.push(days.shift()); }
-  window.jQuery("input[data-role]").each(function () {
-    var picker = window.jQuery(this).data("daterangepicker");
-    if (!picker) { return; }
-    Object.assign(picker.locale, {
-      applyLabel: names.apply, cancelLabel: names.cancel, fromLabel: names.from,
-      toLabel: names.to, daysOfWeek: days, monthNames: names.months, firstDay: names.firstDay
-    });
-    picker.container.find(".applyBtn").html(names.apply);
-    picker.container.find(".cancelBtn").html(names.cancel);
-    picker.updateCalendars();
+  if (!$ || !data) { return; }
+  var texts = JSON.parse(data.textContent);
+  if ($.fn.select2) { localizeSelect2($, texts.select2); }
+  $(function () { if ($.fn.daterangepicker) { localizeDatePickers($, texts); } });
+})(window.jQuery);
+
+function counted(forms, n) {
+  return forms[n === 1 ? 0 : 1].replace("{n}", n);
+}
+
+function localizeSelect2($, texts) {
+  $.extend($.fn.select2.defaults, {
+    formatNoMatches: function () { return texts.noMatches; },
+    formatSearching: function () { return texts.searching; },
+    formatLoadMore: function () { return texts.loadMore; },
+    formatAjaxError: function () { return texts.ajaxError; },
+    formatInputTooShort: function (input, min) {
+      return counted(texts.tooShort, min - input.length);
+    },
+    formatInputTooLong: function (input, max) {
+      return counted(texts.tooLong, input.length - max);
+    },
+    formatSelectionTooBig: function (limit) { return counted(texts.tooBig, limit); },
+    formatMatches: function (matches) { return counted(texts.matches, matches); }
   });
+}
+
+// Flask-Admin's date pickers (bootstrap-daterangepicker) with the day and month names of the
+// page's language, the office's dd/mm/yyyy, and typed text read strictly, in the forms the
+// server reads (admin_views/entry.py): "01/12/2026" is 1 December 2026 or nothing, never a
+// date moment.js guesses (2001-12-20) and writes back. Typed text is left as typed, for the
+// server to read or to explain.
+function localizeDatePickers($, texts) {
+  var build = $.fn.daterangepicker;
+  var formats = {"YYYY-MM-DD": texts.dayFormat, "YYYY-MM-DD HH:mm:ss": texts.momentFormat};
+  var reads = {};
+  reads[texts.dayFormat] = texts.dayReads;
+  reads[texts.momentFormat] = texts.momentReads;
+  var probe = build.call($('<input type="text">'), {}).data("daterangepicker");
+  var picker = Object.getPrototypeOf(probe);
+  probe.remove();
+  // The typed dates (one, or the two ends of a range), or null when the text is not one.
+  picker.typedDates = function () {
+    var layouts = reads[this.format] || [this.format], zone = this.timeZone;
+    var ends = this.element.val().split(this.separator).map(function (end) {
+      return moment(end.trim(), layouts, true);
+    });
+    if (ends.length !== (this.singleDatePicker ? 1 : 2)) { return null; }
+    if (ends.some(function (end) { return !end.isValid(); })) { return null; }
+    ends = ends.map(function (end) { return end.utcOffset(zone); });
+    return ends[ends.length - 1].isBefore(ends[0]) ? null : ends;
+  };
+  // The calendar follows what is typed; the text itself is never rewritten (seconds typed
+  // stay, 1/12/2026 stays): the server reads the same forms.
+  picker.updateFromControl = function () {
+    if (!this.element.is("input") || !this.element.val().length) { return; }
+    var ends = this.typedDates();
+    if (!ends) { return; }
+    this.startDate = ends[0];
+    this.endDate = ends[ends.length - 1];
+    this.oldStartDate = this.startDate.clone();
+    this.oldEndDate = this.endDate.clone();
+    this.updateView();
+    this.updateCalendars();
+    this.cb(this.startDate, this.endDate, this.chosenLabel);
+  };
+  var hide = picker.hide;
+  picker.hide = function (event) {
+    if (this.isShowing && this.element.val().trim() && !this.typedDates()) {
+      this.oldStartDate = this.startDate.clone();  // nothing changed: the text stays
+      this.oldEndDate = this.endDate.clone();
+    }
+    return hide.call(this, event);
+  };
+  var hints = {};
+  hints[texts.dayFormat] = texts.dayHint;
+  hints[texts.momentFormat] = texts.momentHint;
+  $.fn.daterangepicker = function (options, callback) {
+    options = $.extend({}, options);
+    options.format = formats[options.format] || options.format;
+    var hint = hints[options.format];
+    if (options.separator) {
+      options.separator = texts.separator;
+      hint = hint && hint + texts.separator + hint;
+    }
+    if (hint) { this.not("[placeholder]").attr("placeholder", hint); }
+    options.locale = $.extend({
+      applyLabel: texts.apply, cancelLabel: texts.cancel, fromLabel: texts.from,
+      toLabel: texts.to, weekLabel: texts.week, daysOfWeek: texts.days,
+      monthNames: texts.months, firstDay: texts.firstDay
+    }, options.locale);
+    return build.call(this, options, callback);
+  };
 }
 
 function nameControls() {

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import text
 
-from models import AuditAction, AuditEntry, RequestLetter, Role, db
+from models import AuditAction, AuditEntry, LetterStatus, RequestLetter, Role, db
 from models.audit import AuditEntryImmutable, entry_hash, verify
 
 from .world import build_world, edit_row_form
@@ -152,10 +152,10 @@ def test_supervisors_browse_and_filter_the_trail(client, login_as, app):
     world = build_world()
     login_as(Role.SUPERVISOR)
     page = client.get("/admin/audit/").get_data(as_text=True)
-    assert "Jejak audit" in page and "request_letter" in page
+    assert "Jejak audit" in page and "Surat Permohonan · " in page
     arg = _filter(app, "audit", "table_name", "sama dengan")
     filtered = client.get(f"/admin/audit/?{arg}=user_account").get_data(as_text=True)
-    assert "user_account" in filtered and "request_letter" not in filtered
+    assert "Pengguna · " in filtered and "Surat Permohonan · " not in filtered
     details = client.get(f"/admin/audit/details/?id={world.rows['audit'].id}")
     assert details.status_code == 200 and world.rows["audit"].hash in details.get_data(
         as_text=True)
@@ -230,3 +230,26 @@ def test_a_good_verify_leaves_a_checkpoint_outside_the_database(app):
     assert lines[-1].endswith(f'"count": {head[0]}, "hash": "{head[1]}"}}')
     assert _verify_cli(app).exit_code == 0  # nothing new: no second line
     assert len(Path(app.config["AUDIT_CHECKPOINT_FILE"]).read_text().splitlines()) == 1
+
+
+def test_the_trail_reads_in_labels_not_codes(client, login_as, app):
+    """Record and field labels, value labels, WIB times: never request_letter, status,
+    at_kadis or a UTC time."""
+    world = build_world()
+    letter = world.letters[LetterStatus.AT_KADIS]
+    login_as(Role.SUPERVISOR)
+    action = _filter(app, "audit", "action", "sama dengan")
+    row = _filter(app, "audit", "row_id", "sama dengan").replace("flt0", "flt1")
+    page = client.get(f"/admin/audit/?{action}=status&{row}={letter.id}")
+    text = page.get_data(as_text=True)
+    text = text[text.index("<table"):text.rindex("</table>")]  # the rows, not the filters' data
+    assert "<strong>Status</strong>: Terdaftar → Di Kepala Dinas" in text
+    for code in ("request_letter", "at_kadis", "registered", "<code>status</code>"):
+        assert code not in text
+    created = _entries("request_letter", letter.id)[0]
+    details = client.get(f"/admin/audit/details/?id={created.id}").get_data(as_text=True)
+    assert f"Surat Permohonan · {letter}" in details
+    assert "<strong>Diterima</strong>: 28 Februari 2025 08:00 WIB" in details  # 01:00 UTC
+    assert "<strong>Sifat</strong>: Biasa<" in details and ": biasa<" not in details
+    assert f"<strong>Surat dari (OPD)</strong>: {letter.agency}" in details
+    assert "+00:00" not in details

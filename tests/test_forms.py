@@ -85,11 +85,12 @@ def test_an_upgrade_request_must_name_the_application(client, clerk_world):
 
 
 @pytest.mark.parametrize("field,value,message", [
-    ("unit_price", "seratus", "desimal"),
+    ("unit_price", "seratus", "185.000.000"),
+    ("unit_price", "1500000.50", "185.000.000,50"),  # not how Indonesian writes sen
     ("unit_price", "-5", "0"),
     ("volume", "0", "0.01"),
     ("unit_price", "1e30", "9999"),
-    ("unit_price", "10000000000000000.00", "9999999999999999.99"),
+    ("unit_price", "10.000.000.000.000.000", "9999999999999999.99"),
     ("volume", "10000000000", "9999999999.99"),
     ("nomenclature_code", "program satu", "2.16.03"),
 ])
@@ -110,13 +111,13 @@ def test_the_largest_unit_price_the_form_takes_comes_back_exactly(client, login_
     world = build_world()
     login_as(Role.KASI)
     data = world.form("rka_item")
-    data.update(volume="1", unit_price="9999999999999999.99")
+    data.update(volume="1", unit_price="9.999.999.999.999.999,99")
     assert client.post("/admin/rka/new/", data).status_code == 302
     db.session.remove()  # read back from the database, not from the session
     item = db.session.query(RkaItem).filter_by(unit_price=MAX_RUPIAH).one()
     assert str(item.unit_price) == str(item.total) == "9999999999999999.99"
     page = client.get(f"/admin/rka/edit/?id={item.id}").get_data(as_text=True)
-    assert 'value="9999999999999999.99"' in page
+    assert 'value="9.999.999.999.999.999,99"' in page  # as it is typed
 
 
 def test_rka_items_cannot_hang_from_a_rejected_decision(client, login_as):

@@ -85,7 +85,7 @@ class World:
                              decided_at="2025-03-03 08:00:00"),
             "rka_item": dict(decision=w.decision.id, nomenclature_code="2.16.03.1.02.0005",
                              description="Pembangunan aplikasi", volume="2", unit="Paket",
-                             unit_price="1500000.50", funding_source="dau", status="usulan"),
+                             unit_price="1.500.000,50", funding_source="dau", status="usulan"),
             "application": dict(name="SI Baru", agency=w.agency.id, spbe_category="general",
                                 platform="web", status="aktif", year_built="2021"),
             "standard": dict(number="1", valid_from="2025-03-01", name="Langkah", minutes="30",
