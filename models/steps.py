@@ -54,7 +54,10 @@ class PauseReason(LabeledEnum):
 
 class StepRecord(LetterPart, db.Model):
     __tablename__ = "step_record"
-    __table_args__ = (Index("ix_step_record_open_due", "finished_at", "due_at"),)
+    __table_args__ = (Index("ix_step_record_open_due", "finished_at", "due_at"),
+                      # a person's desk: their open steps, running ones by due time
+                      Index("ix_step_record_desk", "holder_id", "finished_at", "paused_since",
+                            "due_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("request_letter.id"), index=True)
@@ -69,6 +72,8 @@ class StepRecord(LetterPart, db.Model):
     paused_minutes: Mapped[float] = mapped_column(Float, default=0.0)
     paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pause_reason: Mapped[PauseReason | None] = enum_column(PauseReason)
+    #: When its holder and their superior were told it had passed its due time (once).
+    overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     output: Mapped[str | None] = mapped_column(String(255))
     #: Fixed when the step finishes (and changed only by `flask steps recalculate`): a later
     #: calendar change does not move a finished step's figures. Empty while it is open.
