@@ -151,6 +151,7 @@ def send_notifications():
     """Announce the steps that passed their due time (once each), then send the emails that
     are due: new ones, and failed ones whose wait is over (for cron). Exits 1 when a send
     failed; the email stays in the outbox for a later try."""
+    db.session.commit()  # the write turn opens the transaction: end any read begun before
     begin_write(db.session)  # two cron runs at once must not both announce a step
     told = escalate_overdue(db.session, datetime.now(UTC))
     db.session.commit()

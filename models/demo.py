@@ -155,7 +155,7 @@ def _office_after(start: datetime, minutes: int) -> datetime:
     return office_calendar().add_working_minutes(start, minutes)
 
 
-def _office_before(end: datetime, minutes: int) -> datetime:
+def office_before(end: datetime, minutes: int) -> datetime:
     """The moment `minutes` of office time before `end`."""
     calendar = office_calendar()
     start = end - timedelta(days=14 + minutes // 100)  # a working day is 450 minutes
@@ -185,9 +185,9 @@ def _recent_moments(rng, at, recent: Recent) -> dict:
     """When each event of a recent letter happened, walked back from when it reached its desk."""
     last = "held" if recent.status is S.IN_ANALYSIS and not recent.paused else recent.status
     events = EVENTS[:EVENTS.index(last) + 1]
-    when = {last: _office_before(at, recent.ago)}
+    when = {last: office_before(at, recent.ago)}
     for event, following in zip(events[-2::-1], events[:0:-1], strict=True):
-        when[event] = _office_before(when[following], rng.randint(*LEAD[event]))
+        when[event] = office_before(when[following], rng.randint(*LEAD[event]))
     return when
 
 
@@ -348,7 +348,7 @@ def _decide(session, at, rng, letter, meeting, kasi, decided_at, plan: bool) -> 
 
 def _seed_visits(session, at, users) -> None:
     """The officials last looked at their desks LAST_VISIT_AGO working minutes ago."""
-    seen = _office_before(at, LAST_VISIT_AGO)
+    seen = office_before(at, LAST_VISIT_AGO)
     for name in ("tu", "kadis", "kabid", "kasi"):
         DeskVisit.record(session, users[name], seen)
 
