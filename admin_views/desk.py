@@ -50,6 +50,19 @@ def holds_desk(user) -> bool:
     return any(role in DESK_ROLES for role in ActingAssignment.roles_on(user, day)[1:])
 
 
+def page_links(page: int, pages: int) -> list[int | None]:
+    """The pages the pager links (from 0): the first two, the last two and two either side of
+    `page`; None where it skips some."""
+    shown = sorted({*range(min(2, pages)), *range(max(0, pages - 2), pages),
+                    *range(max(0, page - 2), min(pages, page + 3))})
+    links = []
+    for number in shown:
+        if links and number > links[-1] + 1:
+            links.append(None)
+        links.append(number)
+    return links
+
+
 def page_number(value) -> int:
     """The page asked for, from 1 in the address and from 0 inside."""
     try:
@@ -78,5 +91,6 @@ class DeskView(BaseView):
         number = min(page_number(request.args.get("page")), pages - 1)
         items = desk.page(number, DESK_PAGE_SIZE, new_since)
         return self.render("desk.html", items=items, total=total, page=number, pages=pages,
+                           links=page_links(number, pages),
                            first=number * DESK_PAGE_SIZE + 1, acting=desk.officials[1:],
                            holds_desk=holds_desk(user))

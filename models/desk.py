@@ -107,9 +107,12 @@ class Desk:
         holders = [official.id for official in self.officials]
         roles = {official.role for official in self.officials}
         statuses = sorted((s for s in UNTIMED if DESK[s] in roles), key=lambda s: s.value)
-        steps = (select(StepRecord.id).join(RequestLetter, RequestLetter.id == StepRecord.letter_id)
-                 .where(StepRecord.holder_id.in_(holders), StepRecord.finished_at.is_(None),
-                        RequestLetter.archived_at.is_(None)))
+        # the steps of archived letters left out by key, against the few archived letters:
+        # the desk's index then answers the counts alone, without reading each step's row
+        archived = select(RequestLetter.id).where(RequestLetter.archived_at.is_not(None))
+        steps = select(StepRecord.id).where(
+            StepRecord.holder_id.in_(holders), StepRecord.finished_at.is_(None),
+            StepRecord.letter_id.not_in(archived))
         letters = (select(RequestLetter.id)
                    .where(RequestLetter.status.in_(statuses), RequestLetter.archived_at.is_(None))
                    .order_by(RequestLetter.received_at, RequestLetter.id))
@@ -166,9 +169,29 @@ class Desk:
         rows = [steps[key] if kind == "step" else letters[key] for kind, key in keys]
         arrivals = self._arrivals([row.letter_id if kind == "step" else row.id
                                    for (kind, _), row in zip(keys, rows, strict=True)])
-        return [self._item(row if kind == "letter" else row.letter,
-                           row if kind == "step" else None, arrivals, new_since)
-                for (kind, _), row in zip(keys, rows, strict=True)]
+        # the calendar walked once for the page: a row overdue for months costs one pass
+        spans = StepRecord.spans_left(steps.values(), self.at)
+        spans.update({("letter", key): (min(letter.received_at, self.at), self.at)
+                      for key, letter in letters.items()})
+        worked = dict(zip(spans, self.calendar.working_minutes_many(
+            *zip(*spans.values(), strict=True)), strict=True)) if spans else {}
+        deadlines = {key: step.judged(worked.get(id(step)), self.at)
+                     for key, step in steps.items()}
+        waiting = {key: Waiting(float(worked[("letter", key)])) for key in letters}
+        items = []
+        for (kind, key), row in zip(keys, rows, strict=True):
+            letter = row if kind == "letter" else row.letter
+            arrived_at, by_id = arrivals.get(letter.id, (letter.registered_at,
+                                                         letter.registered_by_id))
+            new = by_id != self.user.id and (new_since is None or arrived_at > new_since)
+            if kind == "step":
+                holder = row.holder if row.holder_id != self.user.id else None
+                items.append(DeskItem(letter, row, deadlines[key], None, arrived_at, new,
+                                      holder))
+            else:
+                items.append(DeskItem(letter, None, None, waiting[key], arrived_at, new,
+                                      self._acting_for(letter)))
+        return items
 
     def _arrivals(self, letter_ids) -> dict[int, tuple[datetime, int | None]]:
         """Each letter's last move: when, and by whom."""
@@ -180,17 +203,11 @@ class Desk:
             last[letter_id] = (happened_at, by_id)
         return last
 
-    def _item(self, letter, step, arrivals, new_since) -> DeskItem:
-        arrived_at, by_id = arrivals.get(letter.id, (letter.registered_at,
-                                                     letter.registered_by_id))
-        new = by_id != self.user.id and (new_since is None or arrived_at > new_since)
-        if step is not None:
-            holder = step.holder if step.holder_id != self.user.id else None
-            return DeskItem(letter, step, step.deadline(self.at, self.calendar), None,
-                            arrived_at, new, holder)
-        waiting = Waiting(self.calendar.working_minutes(letter.received_at, self.at)
-                          if letter.received_at < self.at else 0.0)
-        acting_for = next((official for official in self.officials[1:]
-                           if self.user.role is not DESK[letter.status]
-                           and official.role is DESK[letter.status]), None)
-        return DeskItem(letter, None, None, waiting, arrived_at, new, acting_for)
+    def _acting_for(self, letter) -> User | None:
+        """The absent official a letter without a step waits on, when it is not the person's
+        own role's."""
+        role = DESK[letter.status]
+        if self.user.role is role:
+            return None
+        return next((official for official in self.officials[1:] if official.role is role),
+                    None)

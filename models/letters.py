@@ -69,8 +69,9 @@ class RequestLetter(AgencyOwned, Archivable, db.Model):
     __tablename__ = "request_letter"
     __table_args__ = (UniqueConstraint("agenda_year", "agenda_number"),
                       UniqueConstraint("agency_id", "number"),
-                      # the clerk's and the Kepala Dinas's desks: a status, oldest first
-                      Index("ix_request_letter_desk", "status", "received_at"))
+                      # the clerk's and the Kepala Dinas's desks (a status, not archived,
+                      # oldest first), and the home page's counts per status, from the index
+                      Index("ix_request_letter_desk", "status", "archived_at", "received_at"))
 
     agenda_year: Mapped[int] = mapped_column(Integer)
     agenda_number: Mapped[int] = mapped_column(Integer)

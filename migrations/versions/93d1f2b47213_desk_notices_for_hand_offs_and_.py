@@ -38,11 +38,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_desk_visit'))
     )
     with op.batch_alter_table('request_letter', schema=None) as batch_op:
-        batch_op.create_index('ix_request_letter_desk', ['status', 'received_at'], unique=False)
+        batch_op.create_index('ix_request_letter_desk', ['status', 'archived_at', 'received_at'], unique=False)
 
     with op.batch_alter_table('step_record', schema=None) as batch_op:
         batch_op.add_column(sa.Column('overdue_notified_at', sa.DateTime(), nullable=True))
-        batch_op.create_index('ix_step_record_desk', ['holder_id', 'finished_at', 'paused_since', 'due_at'], unique=False)
+        batch_op.create_index('ix_step_record_desk', ['holder_id', 'finished_at', 'paused_since', 'due_at', 'letter_id'], unique=False)
 
     # ### end Alembic commands ###
     _kinds(NEW_KINDS)
