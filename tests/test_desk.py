@@ -281,3 +281,11 @@ def test_the_demo_gives_each_desk_a_believable_mix(app):
         item.new for item in kadis) and not all(item.new for item in kadis)
     online = [item for item in clerk if item.letter.registered_by.role is Role.OPD]
     assert len(online) == 1 and online[0].new and len(clerk) == 2
+
+
+def test_the_pager_links_the_ends_and_the_pages_around_the_one_shown():
+    from admin_views.desk import page_links
+    assert page_links(0, 1) == [0]
+    assert page_links(3, 8) == list(range(8))
+    assert page_links(10, 900) == [0, 1, None, 8, 9, 10, 11, 12, None, 898, 899]
+    assert page_links(899, 900) == [0, 1, None, 897, 898, 899]
