@@ -14,6 +14,7 @@ from sqlalchemy import select
 from models import Agency, DomainError, Language, Role, User, audit, audit_check, db, mailer
 from models.backup import Schema, backup, restore
 from models.directory import AGENCY_COLUMNS, USER_COLUMNS, import_agencies, import_users
+from models.escalation import escalate_overdue
 from models.figures import FIGURES
 from models.office_calendar import office_calendar
 from models.recording import save
@@ -22,6 +23,7 @@ from models.register import import_register, read_file
 from models.register_file import UnreadableRegister, read_register
 from models.step_times import recalculate, remeasure_finished
 from models.timezone import from_local, to_local
+from models.write_turn import begin_write
 from reports.catalogue import TITLES, Period, ReportScope, build
 from reports.downloads import download
 from reports.durations import GROUPINGS
@@ -146,8 +148,14 @@ notifications_cli = AppGroup("notifications", help="Send the panel's emails.")
 
 @notifications_cli.command("send")
 def send_notifications():
-    """Send the emails that are due: new ones, and failed ones whose wait is over (for cron).
-    Exits 1 when a send failed; the email stays in the outbox for a later try."""
+    """Announce the steps that passed their due time (once each), then send the emails that
+    are due: new ones, and failed ones whose wait is over (for cron). Exits 1 when a send
+    failed; the email stays in the outbox for a later try."""
+    db.session.commit()  # the write turn opens the transaction: end any read begun before
+    begin_write(db.session)  # two cron runs at once must not both announce a step
+    told = escalate_overdue(db.session, datetime.now(UTC))
+    db.session.commit()
+    click.echo(f"overdue steps announced: {told}")
     config = current_app.config
     if not config["MAIL_SERVER"]:
         raise click.ClickException(f"MAIL_SERVER is empty: mail is off; "

@@ -30,6 +30,7 @@ from . import errors, formatting, notices, security
 from .attachments import bp as attachments_bp
 from .audit import ArchiveView, AuditEntryView
 from .auth import AuthView
+from .desk import DeskView
 from .followup import DecisionView, MeetingView, RkaItemView
 from .home import HomeView, charts_cache
 from .inventory import ApplicationView
@@ -60,6 +61,7 @@ def init_admin(app) -> Admin:
     procedure = _l("Procedure")
     s = db
     for view in (
+        DeskView(name=_l("My desk"), endpoint="desk"),
         RequestLetterView(RequestLetter, s, name=_l("Request letters"), category=letters,
                           endpoint="letters"),
         DispositionView(Disposition, s, name=_l("Dispositions"), category=letters,

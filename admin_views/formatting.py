@@ -89,6 +89,14 @@ def deadline_pill(deadline) -> Markup:
     return Markup('<span class="pill pill-{}">{}</span>').format(deadline.state, escape(text))
 
 
+def waiting_pill(waiting) -> Markup:
+    """A letter with no SOP step running: the working time since it was received, as a pill
+    (amber after a working day)."""
+    text = gettext("waiting %(time)s", time=working_time(waiting.minutes))
+    return Markup('<span class="pill pill-{}" title="{}">{}</span>').format(
+        waiting.state, gettext("Working time since the letter was received"), text)
+
+
 def money_column(view, context, model, name):
     return rupiah(getattr(model, name))
 
@@ -128,6 +136,7 @@ def register(app) -> None:
     """Make the same formatters available to templates."""
     app.jinja_env.filters.update(local_datetime=local_datetime, local_date=local_date,
                                  rupiah=rupiah, cell=cell, working_time=working_time,
-                                 deadline_pill=deadline_pill, step_label=step_label)
+                                 deadline_pill=deadline_pill, waiting_pill=waiting_pill,
+                                 step_label=step_label)
     app.jinja_env.globals.update(get_locale=get_locale, picker_locale=picker_locale,
                                  day_hint=day_hint)

@@ -3,25 +3,31 @@
 import pandas as pd
 from flask import redirect, url_for
 from flask_admin import AdminIndexView, expose
+from flask_admin.contrib.sqla.filters import EnumEqualFilter
 from flask_babel import get_locale
 from flask_caching import Cache
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 
 from models import EquipmentFault, LetterStatus, Notice, RequestLetter, StepRecord, db
 from models.audit import AuditHead
-from models.office_calendar import office_calendar
 from models.timezone import OFFICE_TZ
-from models.workflow import waiting_statuses
 from reports.catalogue import Period, compliance_charts
 
 from .base import now
+from .desk import holds_desk, open_desk
+from .paging import AtLeast, capped_count
 from .permissions import EXPORT, VIEW, can, report_scope, scope
 
-#: How many waiting letters the home page lists before pointing to the full list.
-WAITING_SHOWN = 10
+#: How many rows of the desk the home page shows before pointing to the whole desk.
+DESK_SHOWN = 10
 #: How many unread notices the home page lists.
 NOTICES_SHOWN = 5
+#: The home page counts each status, and overdue steps, up to here and then shows "1.000+":
+#: counting every letter of a year's or a province's closed requests would cost more than
+#: the page itself (the counts read the status index, so the cost stays the same however
+#: many letters there are); the link opens the list with every row.
+COUNT_CAP = 1_000
 
 
 #: The leaders' charts, kept until anything is written or for CACHE_DEFAULT_TIMEOUT at most
@@ -47,31 +53,49 @@ def letters(user):
     return scope(db.session.query(RequestLetter), RequestLetter, user)
 
 
+def status_filter_arg(view) -> str | None:
+    """The letter list's URL argument that filters on one status ("flt0_3"), read from the
+    list's own filters; None when it has none."""
+    for key, (_, flt) in (view._filter_args or {}).items():
+        if isinstance(flt, EnumEqualFilter) and flt.column.key == "status":
+            return f"flt0_{key}"
+    return None
+
+
+def status_counts(user, letter_list) -> list[tuple]:
+    """(status, count up to COUNT_CAP, link to the list filtered to it) for each status, in
+    one query: each status's count reads at most COUNT_CAP entries of the status index."""
+    arg = status_filter_arg(letter_list)
+    counts = dict(db.session.execute(union_all(*(
+        select(literal(status.name).label("status"), func.count().label("n")).select_from(
+            letters(user).filter(RequestLetter.status == status)
+            .with_entities(RequestLetter.id).limit(COUNT_CAP).subquery())
+        for status in LetterStatus))).all())
+    return [(status, AtLeast(counts[status.name]) if counts[status.name] >= COUNT_CAP
+             else counts[status.name],
+             url_for("letters.index_view", **({arg: status.name} if arg else {})))
+            for status in LetterStatus]
+
+
 class HomeView(AdminIndexView):
     @expose("/")
     def index(self):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login_view"))
-        user = current_user
+        user = current_user._get_current_object()
         sees_letters = can(user.role, VIEW, "letter")
-        waiting, by_status, faults = [], [], None
-        statuses = waiting_statuses(user.role)
-        if sees_letters and statuses:
-            waiting = (letters(user).filter(RequestLetter.status.in_(statuses))
-                       .order_by(RequestLetter.received_at).limit(WAITING_SHOWN).all())
+        by_status, faults, desk, desk_items, has_desk = [], None, None, [], holds_desk(user)
+        if has_desk:
+            desk, new_since = open_desk(user)
+            desk_items = desk.page(0, DESK_SHOWN, new_since)
         if sees_letters:
-            counts = dict(letters(user).with_entities(RequestLetter.status, func.count())
-                          .group_by(RequestLetter.status).all())
-            by_status = [(status, counts.get(status, 0)) for status in LetterStatus]
-        my_steps, overdue = [], None
+            letter_list = next(v for v in self.admin._views if v.endpoint == "letters")
+            by_status = status_counts(user, letter_list)
+        overdue = None
         if can(user.role, VIEW, "step"):
-            at, calendar = now(), office_calendar()
             steps = scope(db.session.query(StepRecord), StepRecord, user).filter(
-                StepRecord.finished_at.is_(None))
-            my_steps = [(step, step.deadline(at, calendar)) for step in
-                        steps.filter(StepRecord.holder_id == user.id)
-                        .order_by(StepRecord.due_at).limit(WAITING_SHOWN)]
-            overdue = steps.filter(StepRecord.deadline_clause("overdue", at)).count()
+                StepRecord.deadline_clause("overdue", now()))
+            overdue = capped_count(steps.with_entities(StepRecord.id), COUNT_CAP)
         if can(user.role, VIEW, "equipment_fault"):
             faults = scope(db.session.query(EquipmentFault), EquipmentFault, user).filter(
                 EquipmentFault.repaired_at.is_(None)).count()
@@ -81,7 +105,6 @@ class HomeView(AdminIndexView):
         if can(user.role, EXPORT, "report"):  # the leaders' dashboard: this year's compliance
             today = now().astimezone(OFFICE_TZ).date()
             charts = dashboard_charts(user, Period(today.replace(month=1, day=1), today))
-        return self.render("home.html", waiting=waiting, waiting_statuses=statuses, charts=charts,
-                           by_status=by_status, open_faults=faults,
-                           sees_letters=sees_letters, my_steps=my_steps, overdue=overdue,
-                           notices=notices)
+        return self.render("home.html", desk=desk, desk_items=desk_items, has_desk=has_desk,
+                           charts=charts, by_status=by_status, open_faults=faults,
+                           sees_letters=sees_letters, overdue=overdue, notices=notices)

@@ -22,6 +22,7 @@ from models import (
     Urgency,
     db,
 )
+from models.recording import save
 from models.timeline import Timeline
 from models.workflow import TRANSITIONS
 from models.write_turn import begin_write
@@ -178,9 +179,14 @@ class RequestLetterView(SecuredModelView):
 
     @action("send_to_kadis", _l("Forward to the Kepala Dinas"))
     def action_send_to_kadis(self, ids):
-        """The clerk hands registered letters to the Kepala Dinas; all or nothing."""
-        count = self.act_on(ids, lambda letter: letter.move(
-            Move.SEND_TO_KADIS, by=current_user, at=now()))
+        """The clerk hands registered letters to the Kepala Dinas (who is told); all or
+        nothing."""
+        at, user = now(), current_user._get_current_object()
+
+        def forward(letter):
+            letter.move(Move.SEND_TO_KADIS, by=user, at=at)
+            save(db.session, letter, at=at, by=user, created=False, announce=True)
+        count = self.act_on(ids, forward)
         if count is not None:
             flash(gettext("%(count)s letter(s) forwarded.", count=count), "success")
 

@@ -6,7 +6,8 @@
 Fills the database (bench/fill.py; --skip-fill reuses it), then sends requests through the
 app's own WSGI stack, logged in as the demo supervisor, and times (a) the letter list's first
 page, (b) the same list filtered to overdue letters, (c) a letter's details page, (d) the
-step-durations report for one year; (a) and (b) also against a plain Flask-Admin ModelView of
+step-durations report for one year, (g) each official's home page and desk (logged in as them;
+--desk-only times just these); (a) and (b) also against a plain Flask-Admin ModelView of
 the same table (no scoping, no extra columns, only the same Deadline filter), built here.
 Then, each in a fresh subprocess so that its peak RSS is the download's own, it streams
 (e) the letter list's CSV export and (f) the step-durations report CSV over the whole range;
@@ -38,10 +39,13 @@ from sqlalchemy import create_engine, event, func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from admin_views.desk import DESK_PAGE_SIZE  # noqa: E402
 from admin_views.workflow import DeadlineFilter  # noqa: E402
 from app import create_app  # noqa: E402
-from models import LetterStatus, RequestLetter, db  # noqa: E402
+from models import LetterStatus, RequestLetter, User, db  # noqa: E402
 from models.demo import DEMO_PASSWORD  # noqa: E402
+from models.desk import Desk  # noqa: E402
+from models.office_calendar import office_calendar  # noqa: E402
 from models.timezone import to_local  # noqa: E402
 
 DEFAULT_URL = "sqlite:////tmp/bench/scale.db"
@@ -65,12 +69,12 @@ def make_app(url):
     return app
 
 
-def log_in(app):
-    """A client logged in through the log-in page as the demo supervisor."""
+def log_in(app, username="pengawas"):
+    """A client logged in through the log-in page as a demo user (the supervisor)."""
     client = app.test_client()
     page = client.get("/auth/login").get_data(as_text=True)
     response = client.post("/auth/login", data={
-        "username": "pengawas", "password": DEMO_PASSWORD,
+        "username": username, "password": DEMO_PASSWORD,
         "csrf_token": TOKEN.search(page).group(1)})
     assert response.status_code == 302, f"log-in failed: {response.status_code}"
     return client
@@ -176,12 +180,47 @@ def run_download(url: str, path: str, flag="--download") -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+#: The officials whose home page and desk are timed: each holds a desk of their own.
+DESK_USERS = ("kadis", "kabid", "kasi", "tu")
+
+
+def desk_screens(app, repeat: int, statements: list) -> None:
+    """(g) each official's home page and desk (first page and the last), logged in as them:
+    the desk lists everything waiting on them, the home page its first rows and the counts.
+    Beside the wall-clock median, the median CPU time of this process (on SQLite the
+    database's work included): on a machine shared with other work, the wall clock also
+    counts the time spent waiting for a core."""
+    print(f"\n{'desk and home page':36} {'items':>6} {'median ms':>10} {'p90 ms':>9} "
+          f"{'CPU ms':>7} {'SQL':>4}")
+    for username in DESK_USERS:
+        with app.app_context():
+            user = db.session.scalar(select(User).where(User.username == username))
+            items = Desk(db.session, user, datetime.now(UTC), office_calendar()).count()
+            db.session.remove()
+        last = max(1, -(-items // DESK_PAGE_SIZE))
+        client = log_in(app, username)
+        with app.app_context():
+            for name, path in ((f"(g) {username} home", "/admin/"),
+                               (f"(g) {username} desk", "/admin/desk/"),
+                               (f"(g) {username} desk, page {last}", f"/admin/desk/?page={last}")):
+                result = measure(client, path, repeat, statements)
+                cpu = []
+                for _ in range(repeat):
+                    began = time.process_time()
+                    client.get(path)
+                    cpu.append((time.process_time() - began) * 1000)
+                print(f"{name:36} {items:>6,} {result['median']:>10.1f} {result['p90']:>9.1f} "
+                      f"{statistics.median(cpu):>7.1f} {result['sql']:>4}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default=DEFAULT_URL)
     parser.add_argument("--letters", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--skip-fill", action="store_true")
+    parser.add_argument("--desk-only", action="store_true",
+                        help="time only the officials' desks and home pages, (g)")
     parser.add_argument("--download", help=argparse.SUPPRESS)
     parser.add_argument("--bare", help=argparse.SUPPRESS)
     parser.add_argument("--only-export", action="store_true",
@@ -202,6 +241,9 @@ def main():
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute",
                      lambda *a: statements.append(a[2]))
+    if args.desk_only:
+        return desk_screens(app, args.repeat, statements)
+    with app.app_context():
         letters = db.session.scalar(select(func.count(RequestLetter.id)))
         first_received = db.session.scalar(select(func.min(RequestLetter.received_at)))
         detail_id = db.session.scalar(select(func.max(RequestLetter.id)).where(
@@ -240,6 +282,7 @@ def main():
     medians = [result["median"] for result in results.values()]
     print(f"ratio ours/plain: (a) {medians[0] / medians[1]:.2f}  (b) {medians[2] / medians[3]:.2f}"
           f"   process peak RSS {max_rss_mib():,.0f} MiB")
+    desk_screens(app, args.repeat, statements)
     print_exports(args.url, letters, dialect, args.rounds, (
         f"(f) step durations CSV {start.year}-{today.year}",
         f"/admin/reports/?report=step-durations&from={start}&to={today}&format=csv"))

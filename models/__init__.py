@@ -8,6 +8,7 @@ from .audit import AuditAction, AuditEntry
 from .budget import FundingSource, RkaItem, RkaStatus
 from .db import db
 from .decisions import Decision, Outcome
+from .desk import DeskVisit
 from .dispositions import Disposition, Instruction
 from .equipment import EquipmentFault
 from .errors import DomainError
@@ -25,7 +26,8 @@ __all__ = [
     "ActingAssignment", "ActingKind", "AuditAction", "AuditEntry", "LocalHoliday", "Move",
     "PauseReason", "StatusChange", "StepRecord", "WorkSchedule", "SopDocument",
     "Agency", "AgencyKind", "Application", "ApplicationStatus", "Attachment", "AttachmentKind",
-    "Decision", "Disposition", "DomainError", "EquipmentFault", "FundingSource", "Instruction",
+    "Decision", "DeskVisit", "Disposition", "DomainError", "EquipmentFault", "FundingSource",
+    "Instruction",
     "Language", "LetterStatus", "Meeting", "Outcome", "Platform", "RequestKind", "RequestLetter",
     "RkaItem", "RkaStatus", "Role", "SecurityClass", "ServiceStandard", "SpbeCategory", "Urgency",
     "User", "db", "Notice", "NoticeKind", "OutgoingMail",

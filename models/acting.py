@@ -49,6 +49,22 @@ class ActingAssignment(Versioned, db.Model):
         return [user.role, *(official.role for official in absent)]
 
     @classmethod
+    def absent_officials(cls, user, day: date) -> list[User]:
+        """The officials `user` acts for on `day`."""
+        return list(db.session.scalars(
+            select(User).join(cls, cls.absent_user_id == User.id)
+            .where(cls.acting_user_id == user.id, cls.first_day <= day, cls.last_day >= day)
+            .order_by(User.id)))
+
+    @classmethod
+    def stand_ins(cls, official, day: date) -> list[User]:
+        """The active users acting for `official` on `day`."""
+        return list(db.session.scalars(
+            select(User).join(cls, cls.acting_user_id == User.id)
+            .where(cls.absent_user_id == official.id, User.active.is_(True),
+                   cls.first_day <= day, cls.last_day >= day).order_by(User.id)))
+
+    @classmethod
     def absent_official(cls, user, role, day: date) -> User | None:
         """The official of `role` that `user` acts for on `day`, if any."""
         return db.session.scalar(

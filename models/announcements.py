@@ -1,5 +1,7 @@
 """What a record saved through the screens tells whom: the OPD hears of its technical meeting
-and of the decision, the official a disposition goes to hears of it.
+and of the decision, the official a disposition goes to hears of it, the clerk of a request
+an OPD submits online, the Kepala Dinas of a letter the clerk forwards; and a step that passed
+its due time is told to its holder and their superior (models/escalation.py).
 
 Records replayed from the paper register or the demo are history, and announce nothing.
 """
@@ -7,13 +9,26 @@ Records replayed from the paper register or the demo are history, and announce n
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
+from .acting import ActingAssignment
+from .db import db
 from .decisions import Decision, Outcome
 from .dispositions import Disposition
+from .letters import RequestLetter
 from .meetings import Meeting
 from .notifications import NoticeKind, notify_opd, notify_user
-from .timezone import local_date, local_datetime
+from .steps import StepRecord, step_label
+from .timezone import local_date, local_datetime, to_local
+from .users import Role, User
+from .workflow import DESK, STEP_EXECUTOR, UNTIMED, LetterStatus
+
+#: A letter that reaches a desk with no disposition to announce it: the notice it brings there.
+ARRIVALS = {LetterStatus.REGISTERED: NoticeKind.SUBMITTED,
+            LetterStatus.AT_KADIS: NoticeKind.FORWARDED}
+#: Whom each official of the SOP answers to: the Kasi to the Kabid, the Kabid to the Kepala
+#: Dinas. An overdue step is told to its holder and to the superior of the step's executor.
+SUPERIOR = {Role.KASI: Role.KABID, Role.KABID: Role.KADIS}
 
 
 def announce(record, at: datetime, by, created: bool) -> None:
@@ -26,6 +41,47 @@ def announce(record, at: datetime, by, created: bool) -> None:
     elif isinstance(record, Disposition) and created:
         notify_user(record.to_user, record.letter, NoticeKind.DISPOSED,
                     lambda name: _disposition(record, name), at)
+    elif isinstance(record, RequestLetter) and (status := _arrived(record, at, by, created)):
+        for official in officials_of(DESK[status], to_local(at).date()):
+            notify_user(official, record, ARRIVALS[status],
+                        lambda name: _arrival(record, status, by, at, name), at)
+    elif isinstance(record, StepRecord) and record.overdue_notified_at == at:
+        for person in _escalation_recipients(record, to_local(at).date()):
+            notify_user(person, record.letter, NoticeKind.OVERDUE,
+                        lambda name: _overdue(record, name), at)
+
+
+def officials_of(role: Role, day) -> list[User]:
+    """The active officials of `role`, then whoever acts for one of them on `day`."""
+    holders = db.session.scalars(select(User).where(User.role == role).order_by(User.id)).all()
+    found = [user for user in holders if user.active]
+    for holder in holders:
+        found += ActingAssignment.stand_ins(holder, day)
+    return list({user.id: user for user in found}.values())
+
+
+def _arrived(letter, at, by, created) -> LetterStatus | None:
+    """The desk `letter` has just reached from another role's hands without a disposition:
+    a request an OPD submitted online, a letter the clerk forwarded; else None."""
+    if created:
+        status = letter.status or LetterStatus.REGISTERED  # the column's default, not yet set
+    else:
+        last = letter.history[-1] if letter.history else None
+        if last is None or last.recorded_at != at:  # no move in this save
+            return None
+        status = last.to_status
+    if status not in UNTIMED or (by is not None and by.role is DESK[status]):
+        return None
+    return status
+
+
+def _escalation_recipients(step, day) -> list[User]:
+    """The step's holder, and the officials above the step's executor (with stand-ins)."""
+    people = [step.holder] if step.holder is not None and step.holder.active else []
+    superior = SUPERIOR.get(STEP_EXECUTOR.get(step.number))
+    if superior is not None:
+        people += officials_of(superior, day)
+    return list({person.id: person for person in people}.values())
 
 
 def _invites(meeting: Meeting, at: datetime, created: bool) -> bool:
@@ -99,4 +155,38 @@ def _disposition(disposition: Disposition, name: str) -> tuple[str, str]:
     if disposition.deadline:
         body.append(_("Deadline: %(when)s", when=local_datetime(disposition.deadline)))
     body += ["", _("It waits for you in the panel, under Dispositions.")]
+    return subject, "\n".join(body + _footer(letter))
+
+
+def _letter_facts(letter) -> list[str]:
+    return [_("Letter: no. %(number)s from %(agency)s, “%(subject)s”", number=letter.number,
+              agency=letter.agency.name, subject=letter.subject),
+            _("Urgency: %(urgency)s", urgency=letter.urgency.label)]
+
+
+def _arrival(letter, status, by, at, name: str) -> tuple[str, str]:
+    if status is LetterStatus.REGISTERED:
+        subject = _("Request submitted online: %(subject)s", subject=letter.subject)
+        opening = _("%(agency)s submitted a request letter online on %(when)s.",
+                    agency=letter.agency.name, when=local_datetime(at))
+        todo = _("It waits on your desk in the panel, to be forwarded to the Kepala Dinas.")
+    else:
+        subject = _("Letter for you: %(subject)s", subject=letter.subject)
+        opening = _("%(sender)s forwarded a request letter to the Kepala Dinas on %(when)s.",
+                    sender=by.full_name if by is not None else "", when=local_datetime(at))
+        todo = _("It waits on your desk in the panel, to be disposed to the Kabid.")
+    body = [_("Dear %(name)s,", name=name), "", opening, "", *_letter_facts(letter), "", todo]
+    return subject, "\n".join(body + _footer(letter))
+
+
+def _overdue(step, name: str) -> tuple[str, str]:
+    letter = step.letter
+    subject = _("Overdue: step %(step)s, %(subject)s", step=step_label(step.number),
+                subject=letter.subject)
+    holder = step.holder.full_name if step.holder is not None else ""
+    body = [_("Dear %(name)s,", name=name), "",
+            _("Step “%(step)s” of a request letter was due at %(when)s and is not finished.",
+              step=step_label(step.number), when=local_datetime(step.due_at)),
+            _("Held by: %(holder)s", holder=holder), "", *_letter_facts(letter), "",
+            _("This notice is sent once for this step.")]
     return subject, "\n".join(body + _footer(letter))

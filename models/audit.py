@@ -158,18 +158,24 @@ def create_head(conn) -> tuple[int, str]:
     return 0, GENESIS
 
 
+def audited(model) -> bool:
+    """Whether the trail records rows of `model`: every model but the trail itself and those
+    that say `audited = False` (rows of no business of the office, as a look at one's desk)."""
+    return not issubclass(model, AuditEntry | AuditHead) and getattr(model, "audited", True)
+
+
 @event.listens_for(Session, "after_flush")
 def _record(session, flush_context):
     """Append one entry per row the flush created, changed or deleted."""
     rows = []
     for obj, created in [(o, True) for o in session.new] + [(o, False) for o in session.dirty]:
-        if isinstance(obj, AuditEntry | AuditHead):
+        if not audited(type(obj)):
             continue
         changes = _changes(obj, created)
         if changes:
             rows.append((obj, _action(changes, created), changes))
     rows += [(obj, AuditAction.DELETE, {}) for obj in session.deleted
-             if not isinstance(obj, AuditEntry | AuditHead)]
+             if audited(type(obj))]
     if not rows:
         return
     conn = session.connection()

@@ -18,7 +18,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .audit import HIDDEN, SKIPPED, AuditAction, AuditEntry, _plain
+from .audit import HIDDEN, SKIPPED, AuditAction, AuditEntry, _plain, audited
 from .db import db
 
 #: Rows compared with the trail at a time: memory stays flat whatever the table's size.
@@ -64,7 +64,7 @@ def against_checkpoint(session, checkpoint: Checkpoint, count: int):
 def _audited():
     """The mapped classes the trail records, with the columns it records values of."""
     for mapper in db.Model.registry.mappers:
-        if mapper.class_.__name__ in ("AuditEntry", "AuditHead"):
+        if not audited(mapper.class_):
             continue
         keys = [a.key for a in mapper.column_attrs if a.key not in SKIPPED | set(HIDDEN)]
         yield mapper.class_, mapper.local_table.name, keys

@@ -3,6 +3,7 @@
 import random
 import tomllib
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from .applications import Application, ApplicationStatus, Platform
 from .attachments import Attachment, AttachmentKind
 from .budget import FundingSource, RkaItem, RkaStatus
 from .decisions import Decision, Outcome
+from .desk import DeskVisit
 from .dispositions import Disposition, Instruction
 from .equipment import EquipmentFault
 from .errors import InvalidNip
@@ -47,11 +49,46 @@ BUDGET_CODES = DEMO["budget_codes"]
 UNIT_PRICES = [Decimal(price) for price in DEMO["unit_prices"]]
 MINUTES = DEMO["meeting_minutes"]
 
-#: Where the newest letters stand, newest first; older ones are analysed, then decided.
-RECENT_STAGES = [LetterStatus.REGISTERED] * 2 + [LetterStatus.AT_KADIS] * 2 + [
-    LetterStatus.AT_KABID] * 2 + [LetterStatus.AT_KASI] * 2 + [LetterStatus.IN_ANALYSIS] * 2
-#: A letter older than this many days has been decided.
-DECIDED_AFTER_DAYS = 45
+S = LetterStatus
+
+
+@dataclass(frozen=True)
+class Recent:
+    """One of the newest letters: the status it waits in, and how many working minutes before
+    the demo's moment it reached that desk."""
+
+    status: LetterStatus
+    ago: int
+    #: In analysis: waiting for its technical meeting (the step's clock stopped), else held.
+    paused: bool = False
+    #: Registered: submitted online by the OPD's own staff.
+    online: bool = False
+
+
+#: The newest letters, so that each desk holds a believable mix: a few fresh items (some new
+#: since the official's last visit), some due soon, a couple overdue, and meetings ahead. The
+#: Kasi's standard is 60 working minutes a step, the Kabid's 15; the clerk and the Kepala
+#: Dinas have none (their letters show how long since received).
+RECENT = [
+    Recent(S.AT_KASI, 4),  # just disposed by the Kabid
+    Recent(S.AT_KABID, 6),  # just disposed by the Kepala Dinas
+    Recent(S.AT_KABID, 12),  # due in three minutes
+    Recent(S.REGISTERED, 20, online=True),
+    Recent(S.AT_KADIS, 35),
+    Recent(S.ACCEPTED, 40),  # decided: twenty minutes left to plan it in the RKA
+    Recent(S.AT_KASI, 50),  # ten minutes left
+    Recent(S.AT_KABID, 120),  # overdue
+    Recent(S.AT_KADIS, 150),
+    Recent(S.REGISTERED, 200),
+    Recent(S.IN_ANALYSIS, 900, paused=True),  # meeting in the coming days
+    Recent(S.AT_KADIS, 700),  # waiting more than a working day
+    Recent(S.IN_ANALYSIS, 1300),  # meeting held, no decision yet: overdue
+    Recent(S.ACCEPTED, 2000),  # decided last week, not planned in the RKA yet: overdue
+    Recent(S.IN_ANALYSIS, 2600, paused=True),
+]
+#: The officials' last look at their desk, this many working minutes before the demo's moment:
+#: what reached them since is new ("baru").
+LAST_VISIT_AGO = 45
 #: Letters from the month before the year, decided early enough to be built by now.
 CARRIED_OVER = 6
 
@@ -80,6 +117,7 @@ def seed_demo(session, at: datetime) -> list[User]:
         for row in APPLICATIONS]
     _seed_letters(session, at, rng, agencies, apps, users)
     _seed_faults(session, at, users["kasi"])
+    _seed_visits(session, at, users)
     session.flush()
     return list(users.values())
 
@@ -117,18 +155,57 @@ def _office_after(start: datetime, minutes: int) -> datetime:
     return office_calendar().add_working_minutes(start, minutes)
 
 
-def _received_moments(rng, at, count: int) -> list[datetime]:
-    """Office-hour arrivals over the past year, the newest few within the last weeks."""
+def office_before(end: datetime, minutes: int) -> datetime:
+    """The moment `minutes` of office time before `end`."""
+    calendar = office_calendar()
+    start = end - timedelta(days=14 + minutes // 100)  # a working day is 450 minutes
+    return calendar.add_working_minutes(start, calendar.working_minutes(start, end) - minutes)
+
+
+def _past_moments(rng, at, count: int) -> list[datetime]:
+    """Office-hour arrivals over the past year, before the recent weeks; a few before it."""
     today = to_local(at).date()
-    workdays = [day for day in (today - timedelta(days=n) for n in range(1, 396))
+    workdays = [day for day in (today - timedelta(days=n) for n in range(26, 396))
                 if day.weekday() < 5]
-    recent = [day for day in workdays if (today - day).days <= 25]
-    year = [day for day in workdays if 25 < (today - day).days <= 365]
+    year = [day for day in workdays if (today - day).days <= 365]
     before = [day for day in workdays if (today - day).days > 365]
-    days = (rng.sample(recent, len(RECENT_STAGES)) + rng.sample(before, CARRIED_OVER)
-            + rng.sample(year, count - len(RECENT_STAGES) - CARRIED_OVER))
-    return sorted(from_local(datetime.combine(day, OPEN) + timedelta(minutes=rng.randint(0, 510)))
-                  for day in days)
+    days = rng.sample(before, CARRIED_OVER) + rng.sample(year, count - CARRIED_OVER)
+    return [from_local(datetime.combine(day, OPEN) + timedelta(minutes=rng.randint(0, 510)))
+            for day in days]
+
+
+#: The SOP's events in order, each named by the status it brings (and the meeting held).
+EVENTS = [S.REGISTERED, S.AT_KADIS, S.AT_KABID, S.AT_KASI, S.IN_ANALYSIS, "held", S.ACCEPTED]
+#: Working minutes a recent letter spent after each event before the next one.
+LEAD = {S.REGISTERED: (10, 40), S.AT_KADIS: (30, 300), S.AT_KABID: (3, 14),
+        S.AT_KASI: (10, 50), S.IN_ANALYSIS: (300, 1500), "held": (5, 60)}
+
+
+def _recent_moments(rng, at, recent: Recent) -> dict:
+    """When each event of a recent letter happened, walked back from when it reached its desk."""
+    last = "held" if recent.status is S.IN_ANALYSIS and not recent.paused else recent.status
+    events = EVENTS[:EVENTS.index(last) + 1]
+    when = {last: office_before(at, recent.ago)}
+    for event, following in zip(events[-2::-1], events[:0:-1], strict=True):
+        when[event] = office_before(when[following], rng.randint(*LEAD[event]))
+    return when
+
+
+def _past_follow_up(rng, received: datetime) -> dict:
+    """When each event of a decided letter happened, walked forward from its arrival."""
+    when = {S.REGISTERED: received}
+    when[S.AT_KADIS] = received + timedelta(minutes=rng.randint(15, 70))
+    when[S.AT_KABID] = _office_after(when[S.AT_KADIS], rng.randint(20, 600))
+    late = rng.random() < 0.25  # the SOP allows the Kabid 15 minutes
+    when[S.AT_KASI] = (_office_after(when[S.AT_KABID], rng.randint(40, 1000)) if late
+                       else when[S.AT_KABID] + timedelta(minutes=rng.randint(3, 14)))
+    when[S.IN_ANALYSIS] = _office_after(when[S.AT_KASI], rng.choice([20, 35, 50, 90]))
+    day = to_local(when[S.IN_ANALYSIS]).date() + timedelta(days=rng.randint(1, 7))
+    while day.weekday() >= 5:  # no meetings at the weekend
+        day += timedelta(days=1)
+    when["held"] = from_local(datetime.combine(day, rng.choice(MEETING_TIMES)))
+    when[S.ACCEPTED] = _office_after(when["held"], rng.choice([5, 10, 15, 20, 30, 240, 900]))
+    return when
 
 
 def _request_pool(rng, agencies, apps, count=60) -> list[tuple[Agency, Application | None, str]]:
@@ -143,11 +220,20 @@ def _request_pool(rng, agencies, apps, count=60) -> list[tuple[Agency, Applicati
 
 
 def _seed_letters(session, at, rng, agencies, apps, users) -> None:
-    """About sixty letters, numbered in the order received, each taken as far as its age allows."""
+    """About sixty letters, numbered in the order received: the recent ones as RECENT sets
+    them, the older ones decided (and, when accepted, planned in the RKA)."""
     requests = _request_pool(rng, agencies, apps)
-    moments = _received_moments(rng, at, len(requests))
+    online = next(opd for opd in users.values() if opd.role is Role.OPD)
+    mine = next(i for i, (agency, _, _) in enumerate(requests) if agency is online.agency)
+    requests.insert(0, requests.pop(mine))  # the OPD's own request is the one sent online
+    plans = [(_recent_moments(rng, at, recent), recent) for recent in
+             sorted(RECENT, key=lambda recent: not recent.online)]
+    plans += [(_past_follow_up(rng, received), None)
+              for received in _past_moments(rng, at, len(requests) - len(RECENT))]
     agenda, numbers = Counter(), {}
-    for rank, (received, (agency, app, name)) in enumerate(zip(moments, requests, strict=True)):
+    ordered = sorted(zip(plans, requests, strict=True), key=lambda pair: pair[0][0][S.REGISTERED])
+    for (when, recent), (agency, app, name) in ordered:
+        received = when[S.REGISTERED]
         local = to_local(received)
         agenda[local.year] += 1
         letter_date = local.date() - timedelta(days=rng.randint(0, 5))
@@ -155,6 +241,7 @@ def _seed_letters(session, at, rng, agencies, apps, users) -> None:
         numbers[key] = numbers.get(key, rng.randint(20, 300)) + rng.randint(1, 40)
         tag = agency.short_name.replace(". ", "-").replace(" ", "-")
         verb = "Peningkatan" if app else "Pembuatan"
+        sent_online = recent is not None and recent.online
         letter = save(session, RequestLetter(
             agenda_year=local.year, agenda_number=agenda[local.year], received_at=received,
             agency=agency, number=f"000.8/{numbers[key]}/{tag}/{letter_date.year}",
@@ -165,14 +252,12 @@ def _seed_letters(session, at, rng, agencies, apps, users) -> None:
             spbe_category=app.spbe_category if app else rng.choice(list(SpbeCategory)),
             security_class=rng.choice([SecurityClass.ORDINARY] * 4 + [SecurityClass.LIMITED]),
             urgency=rng.choice([Urgency.ORDINARY] * 3 + [Urgency.URGENT, Urgency.VERY_URGENT]),
-            archive_code="500.12", registered_by=users["tu"], scan=_scan(name, at),
-            registered_at=received + timedelta(minutes=rng.randint(2, 12))), at=at, by=users["tu"])
+            archive_code="500.12", registered_by=online if sent_online else users["tu"],
+            scan=_scan(name, at),
+            registered_at=received if sent_online else received + timedelta(minutes=2)),
+            at=at, by=online if sent_online else users["tu"])
         session.flush()
-        newest = len(moments) - 1 - rank
-        young = (at - received).days <= DECIDED_AFTER_DAYS
-        target = (RECENT_STAGES[newest] if newest < len(RECENT_STAGES)
-                  else LetterStatus.IN_ANALYSIS if young else None)
-        _follow_up(session, at, rng, letter, users, target)
+        _follow_up(session, at, rng, letter, users, when, recent)
 
 
 def _dispose(session, at, rng, letter, giver, taker, moment, unread: bool) -> Disposition:
@@ -190,54 +275,45 @@ def _scan(name, at) -> Attachment:
     return Attachment.from_bytes(AttachmentKind.LETTER_SCAN, "surat-permohonan.pdf", content, at)
 
 
-def _follow_up(session, at, rng, letter, users, target) -> None:
-    """Walk a letter through the SOP, by the same model methods as the screens, up to `target`
-    (None: decided)."""
-    if target is LetterStatus.REGISTERED:
+def _follow_up(session, at, rng, letter, users, when: dict, recent: Recent | None) -> None:
+    """Walk a letter through the SOP's events in `when`, by the same model methods as the
+    screens: a recent letter as far as RECENT says, an older one decided."""
+    if S.AT_KADIS not in when:
         return
-    letter.move(Move.SEND_TO_KADIS, by=users["tu"], at=at,
-                happened_at=letter.registered_at + timedelta(minutes=rng.randint(5, 60)))
-    if target is LetterStatus.AT_KADIS:
-        return
+    letter.move(Move.SEND_TO_KADIS, by=users["tu"], at=at, happened_at=when[S.AT_KADIS])
     kadis, kabid, kasi = users["kadis"], users["kabid"], users["kasi"]
-    first = _dispose(session, at, rng, letter, kadis, kabid,
-                     _office_after(letter.history[-1].happened_at, rng.randint(20, 600)),
-                     unread=target is LetterStatus.AT_KABID and rng.random() < 0.5)
-    if target is LetterStatus.AT_KABID:
+    fresh = recent is not None and recent.ago < LAST_VISIT_AGO  # not opened yet
+    if S.AT_KABID in when:
+        _dispose(session, at, rng, letter, kadis, kabid, when[S.AT_KABID],
+                 unread=fresh and S.AT_KASI not in when)
+    if S.AT_KASI in when:
+        _dispose(session, at, rng, letter, kabid, kasi, when[S.AT_KASI],
+                 unread=fresh and S.IN_ANALYSIS not in when)
+    if S.IN_ANALYSIS not in when:
         return
-    late = rng.random() < 0.25  # the SOP allows the Kabid 15 minutes
-    moment = (_office_after(first.disposed_at, rng.randint(40, 1000)) if late
-              else first.disposed_at + timedelta(minutes=rng.randint(3, 14)))
-    second = _dispose(session, at, rng, letter, kabid, kasi, moment,
-                      unread=target is LetterStatus.AT_KASI and rng.random() < 0.5)
-    if target is LetterStatus.AT_KASI:
-        return
-    after = at if target is LetterStatus.IN_ANALYSIS and rng.random() < 0.4 else second.disposed_at
-    day = to_local(after).date() + timedelta(days=rng.randint(1, 7))
+    held = when.get("held")
+    day = to_local(at).date() + timedelta(days=rng.randint(1, 4))
     while day.weekday() >= 5:  # no meetings at the weekend
         day += timedelta(days=1)
-    scheduled = from_local(datetime.combine(day, rng.choice(MEETING_TIMES)))
-    meeting = Meeting(letter=letter, scheduled_at=scheduled, place=DEFAULT_PLACE,
-                      staff=[kabid, kasi], agencies=[letter.agency],
-                      held_at=scheduled if scheduled <= at else None)
-    if meeting.held_at:
+    meeting = Meeting(letter=letter, scheduled_at=held or from_local(datetime.combine(
+                          day, rng.choice(MEETING_TIMES))), place=DEFAULT_PLACE,
+                      staff=[kabid, kasi], agencies=[letter.agency], held_at=held)
+    if held:
         meeting.minutes = MINUTES.format(subject=letter.subject, agency=letter.agency.name)
     save(session, meeting, at=at, by=kasi)  # starts the analysis
     analysis = letter.open_step(2)  # the Kasi stops its clock until the meeting is held
-    analysis.pause(_office_after(analysis.started_at, rng.choice([20, 35, 50, 90])),
-                   PauseReason.MEETING_SCHEDULED)
-    if meeting.held_at:
-        analysis.resume(meeting.held_at, office_calendar())
-    if target is not LetterStatus.IN_ANALYSIS:
-        _decide(session, at, rng, letter, meeting, kasi)
+    analysis.pause(when[S.IN_ANALYSIS], PauseReason.MEETING_SCHEDULED)
+    if held:
+        analysis.resume(held, office_calendar())
+    if S.ACCEPTED in when:
+        _decide(session, at, rng, letter, meeting, kasi, when[S.ACCEPTED], plan=recent is None)
 
 
-def _decide(session, at, rng, letter, meeting, kasi) -> None:
-    """The Kasi decides after the meeting; accepted requests are budgeted, then built."""
-    decision = Decision(letter=letter, decided_by=kasi,
-                        decided_at=_office_after(meeting.held_at, rng.choice(
-                            [5, 10, 15, 20, 30, 240, 900])),
-                        outcome=Outcome.REJECTED if rng.random() < 0.25 else Outcome.ACCEPTED)
+def _decide(session, at, rng, letter, meeting, kasi, decided_at, plan: bool) -> None:
+    """The Kasi decides after the meeting; an older accepted request is planned in the RKA
+    (and built, once its budget year has come); a recent one waits for its RKA item."""
+    outcome = Outcome.REJECTED if plan and rng.random() < 0.25 else Outcome.ACCEPTED
+    decision = Decision(letter=letter, decided_by=kasi, decided_at=decided_at, outcome=outcome)
     if decision.outcome is Outcome.REJECTED:
         decision.reason = rng.choice(REJECTION_REASONS)
         decision.notified_at = _office_after(decision.decided_at, rng.randint(60, 900))
@@ -247,11 +323,9 @@ def _decide(session, at, rng, letter, meeting, kasi) -> None:
     meeting.recommendation = decision.reason or (
         f"Diterima; dianggarkan pada tahun anggaran {decision.budget_year}.")
     save(session, meeting, at=at, by=kasi)
-    if decision.outcome is Outcome.REJECTED:
+    if decision.outcome is Outcome.REJECTED or not plan:
         return
     funded = decision.budget_year <= local_year(at)  # its budget year has come
-    if rng.random() < (0.1 if funded else 0.4):
-        return
     late = rng.random() < 0.2  # the SOP allows 60 minutes to plan it in the RKA
     rka = save(session, RkaItem(
         planned_at=_office_after(decision.decided_at, rng.randint(70, 400) if late
@@ -270,6 +344,13 @@ def _decide(session, at, rng, letter, meeting, kasi) -> None:
     app.letter, app.rka_item = letter, rka
     save(session, app, at=at, by=kasi)
     session.flush()  # now: the letter and the application point at each other
+
+
+def _seed_visits(session, at, users) -> None:
+    """The officials last looked at their desks LAST_VISIT_AGO working minutes ago."""
+    seen = office_before(at, LAST_VISIT_AGO)
+    for name in ("tu", "kadis", "kabid", "kasi"):
+        DeskVisit.record(session, users[name], seen)
 
 
 def _seed_faults(session, at, reporter) -> None:

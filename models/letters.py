@@ -4,7 +4,17 @@ from datetime import date, datetime, timedelta
 from enum import nonmember
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, func, select
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .acting import ActingAssignment
@@ -67,7 +77,10 @@ class Urgency(LabeledEnum):
 class RequestLetter(AgencyOwned, Archivable, db.Model):
     __tablename__ = "request_letter"
     __table_args__ = (UniqueConstraint("agenda_year", "agenda_number"),
-                      UniqueConstraint("agency_id", "number"))
+                      UniqueConstraint("agency_id", "number"),
+                      # the clerk's and the Kepala Dinas's desks (a status, not archived,
+                      # oldest first), and the home page's counts per status, from the index
+                      Index("ix_request_letter_desk", "status", "archived_at", "received_at"))
 
     agenda_year: Mapped[int] = mapped_column(Integer)
     agenda_number: Mapped[int] = mapped_column(Integer)

@@ -24,8 +24,14 @@ class NoticeKind(LabeledEnum):
     MEETING_SCHEDULED = "meeting_scheduled"
     DECIDED = "decided"
     DISPOSED = "disposed"
+    FORWARDED = "forwarded"
+    SUBMITTED = "submitted"
+    OVERDUE = "overdue"
     LABELS = nonmember({"meeting_scheduled": _l("Technical meeting scheduled"),
-                        "decided": _l("Request decided"), "disposed": _l("Letter disposed")})
+                        "decided": _l("Request decided"), "disposed": _l("Letter disposed"),
+                        "forwarded": _l("Letter forwarded to the Kepala Dinas"),
+                        "submitted": _l("Request submitted online"),
+                        "overdue": _l("SOP step overdue")})
 
 
 class Notice(Addressed, db.Model):

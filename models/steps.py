@@ -54,7 +54,11 @@ class PauseReason(LabeledEnum):
 
 class StepRecord(LetterPart, db.Model):
     __tablename__ = "step_record"
-    __table_args__ = (Index("ix_step_record_open_due", "finished_at", "due_at"),)
+    __table_args__ = (Index("ix_step_record_open_due", "finished_at", "due_at"),
+                      # a person's desk: their open steps, running ones by due time, and
+                      # the letter (to leave archived ones out) without reading the row
+                      Index("ix_step_record_desk", "holder_id", "finished_at", "paused_since",
+                            "due_at", "letter_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("request_letter.id"), index=True)
@@ -69,6 +73,8 @@ class StepRecord(LetterPart, db.Model):
     paused_minutes: Mapped[float] = mapped_column(Float, default=0.0)
     paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pause_reason: Mapped[PauseReason | None] = enum_column(PauseReason)
+    #: When its holder and their superior were told it had passed its due time (once).
+    overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     output: Mapped[str | None] = mapped_column(String(255))
     #: Fixed when the step finishes (and changed only by `flask steps recalculate`): a later
     #: calendar change does not move a finished step's figures. Empty while it is open.
@@ -174,12 +180,34 @@ class StepRecord(LetterPart, db.Model):
 
     def deadline(self, at: datetime, calendar) -> "Deadline":
         """Where the step stands against its due time at `at`."""
+        return self.deadlines([self], at, calendar)[0]
+
+    @classmethod
+    def deadlines(cls, steps, at: datetime, calendar) -> list["Deadline"]:
+        """Where each step stands at `at`; the running ones measured on the calendar in one
+        pass (a page of steps overdue for months is one walk over those months)."""
+        spans = cls.spans_left(steps, at)
+        worked = calendar.working_minutes_many(*zip(*spans.values(), strict=True)) if spans \
+            else []
+        left = {key: minutes for key, minutes in zip(spans, worked, strict=True)}
+        return [step.judged(left.get(id(step)), at) for step in steps]
+
+    @staticmethod
+    def spans_left(steps, at: datetime) -> dict:
+        """For each running step (by id()), the span whose working time is its time left (or,
+        once overdue, how late it is): from `at` to the due time, or back."""
+        return {id(step): (min(at, step.due_at), max(at, step.due_at)) for step in steps
+                if step.finished_at is None and step.paused_since is None}
+
+    def judged(self, worked: float | None, at: datetime) -> "Deadline":
+        """The deadline, given the working minutes of the step's span_left (None unless it
+        runs)."""
         if self.finished_at is not None:
             state = "late" if self.finished_at > self.due_at else "done"
             return Deadline(state, None, self.standard_minutes)
         if self.paused_since is not None:
             return Deadline("paused", None, self.standard_minutes)
-        left = self.working_minutes_left(at, calendar)
+        left = float(worked) if at <= self.due_at else -float(worked)
         state = ("late" if left < 0 or at > self.due_at
                  else "soon" if left < self.standard_minutes * SOON_SHARE else "ok")
         return Deadline(state, left, self.standard_minutes)

@@ -88,6 +88,27 @@ def waiting_statuses(role) -> list[LetterStatus]:
     return [status for status, desk in DESK.items() if desk is role]
 
 
+def _running_steps() -> dict[LetterStatus, int]:
+    """Status -> the SOP step whose clock runs while a letter is in it, walked from the
+    transitions: a move that starts a step sets it, one that finishes a step ends it."""
+    running, reached = {}, [LetterStatus.REGISTERED]
+    while reached:
+        status = reached.pop()
+        for (origin, _), transition in TRANSITIONS.items():
+            if origin is status and transition.to not in running:
+                step = running.get(status) if not transition.finishes else None
+                running[transition.to] = transition.starts or step
+                reached.append(transition.to)
+    return {status: step for status, step in running.items() if step}
+
+
+#: While a letter is in one of these statuses an SOP step runs; the step's holder has it.
+RUNNING_STEP = _running_steps()
+#: Statuses that wait on a role with no SOP step running (the clerk's, the Kepala Dinas's):
+#: the letter waits on whoever holds that role.
+UNTIMED = frozenset(status for status in DESK if status not in RUNNING_STEP)
+
+
 class InvalidTransition(DomainError):
     message = _l("A letter that is “%(status)s” cannot be moved by “%(move)s”.")
 

@@ -231,11 +231,11 @@ def compliance_charts(period: Period, scope: ReportScope, as_of, agency_id=None,
     """Compliance per step, and its monthly trend, as inline SVG."""
     durations = durations_for(period, scope, as_of, agency_id, step)
     per_step = compliance(durations, "step")
-    axis = str(_l("Within standard (%)"))
+    axis, empty = str(_l("Within standard (%)")), str(_l("No data yet for this period."))
     # steps by their names (wrapped under the bars), not bare numbers
     return [
         bar_chart(per_step["step"].map(lambda n: fill(step_label(n), 18)),
-                  per_step["share_within"], str(_l("Within standard per step")), axis),
+                  per_step["share_within"], str(_l("Within standard per step")), axis, empty),
         line_chart(monthly_compliance(durations).rename(columns=step_label),
-                   str(_l("Monthly trend")), axis, ""),
+                   str(_l("Monthly trend")), axis, "", empty),
     ]

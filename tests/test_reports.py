@@ -20,6 +20,7 @@ from reports.durations import compliance, overdue_now, step_durations
 from reports.export import DIALECTS, to_csv, to_xlsx
 
 from .builders import (
+    NOW,
     RECEIVED,
     make_agency,
     make_application,
@@ -456,8 +457,16 @@ def test_downloads_show_labels_not_codes(client, login_as, budgeted_year):
     assert ";nan" not in text and "sub_kegiatan" not in text
 
 
-def test_the_leaders_home_page_shows_this_years_compliance_charts(client, login_as):
+def test_the_leaders_home_page_shows_this_years_compliance_charts(client, login_as,
+                                                                  monkeypatch):
+    from admin_views import home
+    monkeypatch.setattr(home, "now", lambda: NOW)  # this year: the builders' 2025
     login_as(Role.SUPERVISOR)
+    empty = client.get("/admin/").get_data(as_text=True)
+    assert "<svg" not in empty and empty.count('class="chart-empty"') == 2
+    assert "Belum ada data untuk periode ini." in empty
+    make_letter(status=LetterStatus.AT_KASI)  # its step 2 is still open: late this year
+    db.session.commit()
     assert client.get("/admin/").get_data(as_text=True).count("<svg") == 2
     client.post("/auth/logout")
     client.logged_in = False
