@@ -17,7 +17,7 @@ from .builders import PDF, make_agency, make_decision, make_user, staff
 def people(app):
     diskominfo = make_agency(code="DISKOMINFO", name="Dinas Komunikasi dan Informatika",
                              short_name="Diskominfo")
-    dinkes = make_agency(code="DINKES", name="Dinas Kesehatan", short_name="Dinkes",
+    make_agency(code="DINKES", name="Dinas Kesehatan", short_name="Dinkes",
                          kind=AgencyKind.DINAS)
     people = {role: staff(role) for role in (Role.CLERK, Role.KADIS, Role.KABID, Role.KASI)}
     for user in people.values():
