@@ -39,6 +39,7 @@ TYPE_FORMATTERS.update({
     datetime: lambda view, value, name: local_datetime(value),
     date: lambda view, value, name: local_date(value),
     enum.Enum: lambda view, value, name: str(value.label),
+    bool: lambda view, value, name: gettext("yes") if value else gettext("no"),
 })
 
 
@@ -62,9 +63,10 @@ def cell(value) -> str:
 WORKING_DAY_MINUTES = 450
 
 
-def working_time(minutes: float | None) -> str:
+def working_time(minutes: float | None, units: int = 3) -> str:
     """Working minutes as a person reads them: "2 days 3 hours 15 minutes" (days of
-    WORKING_DAY_MINUTES), rounded to the minute; empty for no value."""
+    WORKING_DAY_MINUTES), rounded to the minute; empty for no value. With fewer `units`, only
+    the largest ("2 days 3 hours"), for a list that must stay on one line."""
     if minutes is None or (isinstance(minutes, float) and math.isnan(minutes)):
         return ""
     days, rest = divmod(round(abs(minutes)), WORKING_DAY_MINUTES)
@@ -73,16 +75,16 @@ def working_time(minutes: float | None) -> str:
              ngettext("%(num)d hour", "%(num)d hours", hours) if hours else "",
              ngettext("%(num)d minute", "%(num)d minutes", rest) if rest or not (days or hours)
              else ""]
-    return " ".join(part for part in parts if part)
+    return " ".join([part for part in parts if part][:units])
 
 
-def deadline_pill(deadline) -> Markup:
+def deadline_pill(deadline, units: int = 3) -> Markup:
     """A step's deadline as a coloured pill: time left (green, amber under a quarter of its
-    standard), "late by …" (red), paused or done."""
+    standard), "late by …" (red), paused or done; times in at most `units` units."""
     if deadline.state in ("ok", "soon"):
-        text = gettext("%(time)s left", time=working_time(deadline.minutes_left))
+        text = gettext("%(time)s left", time=working_time(deadline.minutes_left, units))
     elif deadline.state == "late" and deadline.minutes_left is not None:
-        text = gettext("late by %(time)s", time=working_time(deadline.minutes_left))
+        text = gettext("late by %(time)s", time=working_time(deadline.minutes_left, units))
     else:
         text = {"late": gettext("finished late"), "paused": gettext("paused"),
                 "done": gettext("finished on time")}[deadline.state]

@@ -1,6 +1,6 @@
 """Screens for request letters and their dispositions."""
 
-from flask import abort, flash, g, request, url_for
+from flask import abort, flash, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
@@ -18,11 +18,11 @@ from models import (
     Move,
     RequestLetter,
     SecurityClass,
-    StepRecord,
     Urgency,
     db,
 )
 from models.recording import save
+from models.steps import step_label
 from models.timeline import Timeline
 from models.workflow import TRANSITIONS
 from models.write_turn import begin_write
@@ -31,6 +31,8 @@ from .base import SecuredModelView, now
 from .fields import UploadField
 from .formatting import local_datetime
 from .letter_dates import CONFIRM, confirm_field, letter_date_checked, offer_confirmation
+from .letter_list import FORMATTERS as LIST_FORMATTERS
+from .letter_list import remember_deadlines
 from .lookups import ScopedLookup, letter_lookup
 from .permissions import ROW_SCOPED, VIEW, can, scope
 from .workflow import DeadlineFilter
@@ -51,8 +53,9 @@ def _steps_table(letter):
     """The letter's SOP steps: who holds each, since when, due when, done when."""
     rows = Markup("").join(Markup(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>").format(
-        step.number, step.holder.full_name if step.holder else "", local_datetime(step.started_at),
-        local_datetime(step.due_at), local_datetime(step.finished_at) or gettext("open"))
+        step_label(step.number), step.holder.full_name if step.holder else "",
+        local_datetime(step.started_at), local_datetime(step.due_at),
+        local_datetime(step.finished_at) or gettext("open"))
         for step in letter.steps)
     head = Markup("<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>").format(
         gettext("Step"), gettext("Held by"), gettext("Started at"), gettext("Due at"),
@@ -71,17 +74,6 @@ def _nature(letter) -> list:
     return marks or [letter.urgency]
 
 
-def _due_cell(view, context, model, name):
-    """When the letter's running step is due, marked when that has passed."""
-    due = g.get("letter_dues", {}).get(model.id)
-    if due is None:
-        return ""
-    if due >= now():
-        return local_datetime(due)
-    return Markup('{} <span class="badge badge-danger">{}</span>').format(
-        local_datetime(due), gettext("late"))
-
-
 def _history_list(letter):
     return Markup("<ol class='mb-0 pl-3'>{}</ol>").format(Markup("").join(
         Markup("<li>{} · {} · {}</li>").format(local_datetime(change.happened_at), change,
@@ -91,8 +83,10 @@ def _history_list(letter):
 
 class RequestLetterView(SecuredModelView):
     resource = "letter"
-    column_list = ("agenda_number", "agenda_year", "number", "letter_date", "received_at",
-                   "agency", "subject", "request_kind", "urgency", "status", "due")
+    # one line a letter at 1366 px: the date, kind and urgency are in the details (urgency
+    # also marks the subject), the agenda number shows its year
+    column_list = ("agenda_number", "number", "received_at", "agency", "subject", "status",
+                   "due")
     column_details_list = ("agenda_number", "agenda_year", "number", "letter_date",
                            "received_at", "agency", "subject", "summary", "request_kind",
                            "application_name", "application", "spbe_category",
@@ -101,13 +95,15 @@ class RequestLetterView(SecuredModelView):
     column_export_list = column_details_list[:-2]
     column_default_sort = ("received_at", True)
     details_template = "letter_details.html"
+    list_template = "admin/letter_list.html"
     column_extra_row_actions = [EndpointLinkRowAction("fa fa-print", ".sheet_view",
                                                       _l("Disposition sheet"))]
     column_searchable_list = ("number", "subject", "application_name")
     column_filters = (DeadlineFilter(RequestLetter.id, _l("Deadline")), "status",
                       "request_kind", "urgency", "security_class", "spbe_category",
                       "letter_date", "received_at", "agency.name", "agenda_year")
-    column_formatters = {"scan": attachment_link("scan"), "due": _due_cell}
+    column_formatters = {"scan": attachment_link("scan"), **LIST_FORMATTERS}
+    column_formatters_export = {"scan": lambda v, c, m, n: m.scan.filename if m.scan else ""}
     column_formatters_detail = {"scan": attachment_link("scan"),
                                 "steps": lambda v, c, m, n: _steps_table(m),
                                 "history": lambda v, c, m, n: _history_list(m)}
@@ -139,8 +135,8 @@ class RequestLetterView(SecuredModelView):
 
     def get_list(self, *args, **kwargs):
         count, rows = super().get_list(*args, **kwargs)
-        if isinstance(rows, list):  # the page's due times, in one query
-            g.letter_dues = StepRecord.running_due(db.session, [row.id for row in rows])
+        if isinstance(rows, list):  # the page's deadlines, in one query
+            remember_deadlines(db.session, rows, now())
         return count, rows
 
     def create_form(self, obj=None):

@@ -139,6 +139,17 @@ function nameControls() {
   document.querySelectorAll("input[title]:not([aria-label])").forEach(function (box) {
     box.setAttribute("aria-label", box.title);
   });
+  // a table that scrolls sideways (on a phone) can be scrolled from the keyboard too
+  document.querySelectorAll(".table, .table-responsive").forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+    }
+  });
+  // a column's help icon: Bootstrap's tooltip moved its title away, the name goes with it
+  document.querySelectorAll('a[data-role="tooltip"]:not([aria-label])').forEach(function (link) {
+    var text = link.getAttribute("data-original-title") || link.getAttribute("title");
+    if (text) { link.setAttribute("aria-label", text); }
+  });
   document.querySelectorAll(".select2-container").forEach(function (widget) {
     var field = widget.id.replace(/^s2id_/, "");
     var label = field && document.querySelector('label[for="' + field + '"]');
