@@ -15,6 +15,9 @@ class Config:
         "DATABASE_URL", f"sqlite:///{HERE / 'instance' / 'sop.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: Where reports and their downloads read: a streaming standby of DATABASE_URL, say, to
+    #: spare the primary; empty: DATABASE_URL. Nothing is ever written there.
+    REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL", "")
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Pontianak"
     BABEL_TRANSLATION_DIRECTORIES = str(HERE / "translations")
