@@ -11,10 +11,21 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, String, case, create_engine, delete, insert, literal, select, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    String,
+    Table,
+    case,
+    create_engine,
+    delete,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.pool import StaticPool
 
 from .db import WRITE_INTENT, UTCDateTime, db
@@ -25,15 +36,15 @@ UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 PURGE_BATCH = 100
 
 
-class LoginCounter(db.Model):
-    """Attempts counted under one key until `ends_at`; the key is a hash, so the names and
-    addresses typed at the log-in page are not kept."""
-
-    __tablename__ = "login_counter"
-
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    attempts: Mapped[int] = mapped_column(Integer)
+#: Attempts counted under one key until `ends_at`; the key is a hash, so the names and
+#: addresses typed at the log-in page are not kept. A plain table, not a model: no business
+#: record, never in the audit trail.
+login_counter = Table(
+    "login_counter", db.metadata,
+    Column("key", String(64), primary_key=True),
+    Column("ends_at", UTCDateTime, nullable=False, index=True),
+    Column("attempts", Integer, nullable=False),
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +79,7 @@ def take(conn: Connection, key: str, limit: Limit, at: datetime) -> Count:
     """Count an attempt under `key` unless `limit` is reached, in a transaction of its own on
     `conn`; the first attempt after a window has lapsed opens the next one."""
     at = at.replace(microsecond=0)  # as every database stores it, to be matched by forgive
-    table, c = LoginCounter.__table__, LoginCounter.__table__.c
+    table, c = login_counter, login_counter.c
     lapsed, ends_at = c.ends_at <= at, literal(at + limit.window, UTCDateTime())
     # one statement, so that concurrent attempts queue on the row and none slips past; the
     # attempts first: MariaDB assigns left to right, and must still see the old ends_at
@@ -92,10 +103,10 @@ def take(conn: Connection, key: str, limit: Limit, at: datetime) -> Count:
 
 def forgive(conn: Connection, counts: list[Count]) -> None:
     """Take back counted attempts (their password was right, or another counter refused)."""
-    c = LoginCounter.__table__.c
+    c = login_counter.c
     with conn.begin():
         for count in (count for count in counts if count.counted):
-            conn.execute(update(LoginCounter.__table__)
+            conn.execute(update(login_counter)
                          .where(c.key == count.key, c.ends_at == count.ends_at, c.attempts > 0)
                          .values(attempts=c.attempts - 1))
 
@@ -103,17 +114,17 @@ def forgive(conn: Connection, counts: list[Count]) -> None:
 def _purge(conn: Connection, at: datetime) -> None:
     """Remove lapsed counters, skipping those another attempt holds (no waiting, no
     deadlock between two purges)."""
-    c = LoginCounter.__table__.c
+    c = login_counter.c
     keys = conn.scalars(select(c.key).where(c.ends_at <= at).limit(PURGE_BATCH)
                         .with_for_update(skip_locked=True)).all()
     if keys:
-        conn.execute(delete(LoginCounter.__table__).where(c.key.in_(keys)))
+        conn.execute(delete(login_counter).where(c.key.in_(keys)))
 
 
 def clear(engine: Engine) -> None:
     """Every counter gone, as if no log-in had failed."""
     with engine.begin() as conn:
-        conn.execute(delete(LoginCounter.__table__))
+        conn.execute(delete(login_counter))
 
 
 def counter_engine(database: Engine) -> Engine:
@@ -129,5 +140,5 @@ def counter_engine(database: Engine) -> Engine:
     else:
         engine = create_engine(f"sqlite:///{path}-logins")
     engine = engine.execution_options(**WRITE_INTENT)
-    LoginCounter.__table__.create(engine, checkfirst=True)
+    login_counter.create(engine, checkfirst=True)
     return engine
