@@ -136,7 +136,12 @@ def allow_replication(primary: Cluster, bindir: Path) -> None:
     # no more than the user may already do here: with a password when it gave one
     line = (f"host replication {url.username} {address}/32 "
             f"{'scram-sha-256' if url.password else 'trust'}  # bench/standby_check.py\n")
-    hba.write_text(line + hba.read_text())
+    try:
+        hba.write_text(line + hba.read_text())
+    except OSError as exc:
+        raise Failed(f"the primary refuses replication from loopback, and {hba} cannot be "
+                     f"changed here ({exc.strerror}): run as root, or put first in it: "
+                     f"{line.strip()}") from None
     primary.value("SELECT pg_reload_conf()")
     wait_for("replication allowed after reload",
              lambda: subprocess.run(probe, capture_output=True, env=env).returncode == 0)
