@@ -47,7 +47,10 @@ def counters():
 
 def visitor_address() -> str:
     """The visitor's address; for IPv6 its /64 network, which one subscriber holds whole."""
-    address = ipaddress.ip_address(request.remote_addr or "0.0.0.0")
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:  # no address (a Unix socket): one visitor, as it is
+        return request.remote_addr or ""
     if address.version == 6:
         if address.ipv4_mapped:  # an IPv4 visitor seen through an IPv6 socket
             return str(address.ipv4_mapped)
