@@ -14,7 +14,7 @@ BIND ?= 127.0.0.1:8000
 DEV_SECRET_KEY := dev-only-change-me
 
 .PHONY: run serve load screenshots test setup translations messages lint clean lock browser \
-  spreadsheet
+  spreadsheet standby standby-tools
 
 #: The lock: every package of the app and its `test` extra, pinned with hashes, for every
 #: platform and Python from 3.11 (`make lock` writes it; see "Dependencies" in the README).
@@ -119,11 +119,29 @@ $(AXE):
 	@command -v npm >/dev/null || { $(call apt_need,nodejs npm); }
 	npm install --silent --no-audit --no-fund --prefix .browser axe-core@$(AXE_VERSION)
 
-test: browser spreadsheet $(AXE) setup
+# The server's own tools (pg_basebackup, pg_ctl), for the standby check below.
+standby-tools:
+	@command -v pg_basebackup >/dev/null || { $(call apt_need,postgresql); }
+
+# After the suite on PostgreSQL, the province deployment the README describes is checked on
+# that server (bench/standby_check.py, about a minute): a streaming standby made with
+# pg_basebackup -R, read by the reports, promoted, and removed.
+test: browser spreadsheet $(AXE) setup \
+  $(if $(filter postgresql%,$(TEST_DATABASE_URLS)),standby-tools)
 	@for url in $(TEST_DATABASE_URLS); do \
 	  echo "== tests on $${url%%://*}"; \
 	  TEST_DATABASE_URL="$$url" $(BIN)/python -m pytest || exit 1; \
+	  case "$$url" in postgresql*) \
+	    echo "== the province deployment: a streaming standby of $${url%/*}"; \
+	    $(BIN)/python bench/standby_check.py "$$url" || exit 1;; \
+	  esac; \
 	done
+
+# The standby check alone, against the PostgreSQL server STANDBY_PRIMARY names (its database
+# is not touched: the check makes and drops its own).
+STANDBY_PRIMARY ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+standby: standby-tools setup
+	$(BIN)/python bench/standby_check.py $(STANDBY_PRIMARY)
 
 # The README's screenshots: the browser walks, leaving theirs in docs/screenshots.
 screenshots: browser $(AXE) setup

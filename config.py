@@ -15,6 +15,9 @@ class Config:
         "DATABASE_URL", f"sqlite:///{HERE / 'instance' / 'sop.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: Where reports and their downloads read: a streaming standby of DATABASE_URL, say, to
+    #: spare the primary; empty: DATABASE_URL. Nothing is ever written there.
+    REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL", "")
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Pontianak"
     BABEL_TRANSLATION_DIRECTORIES = str(HERE / "translations")
@@ -28,15 +31,14 @@ class Config:
     #: A session ends after this many minutes without a request.
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=SESSION_IDLE_MINUTES)
-    #: Failed log-ins allowed before a pause, per account and per address.
-    LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
+    #: Failed log-ins allowed before a pause, counted in the database (every worker and app
+    #: server together): for one account from one address; from one address over every
+    #: account; for one account from every address together, looser so that nobody pauses
+    #: an owner from a few addresses (a browser the owner logged in with before is counted
+    #: on its own, with the first limit).
+    LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = "5 per 15 minutes"
     LOGIN_FAILURES_PER_ADDRESS = "20 per 15 minutes"
-    #: Where the log-in counters live: per process by default; with several app servers, a
-    #: shared store (for example redis://host:6379) so the limits hold across all of them.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
-    #: If that store cannot be reached, count per process meanwhile rather than refuse log-ins.
-    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    LOGIN_FAILURES_PER_ACCOUNT = "50 per 15 minutes"
     #: How many proxies (load balancers) stand in front of the app and set X-Forwarded-For:
     #: the log-in limits then count the visitor's address, not the balancer's.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))

@@ -3,7 +3,7 @@
 import time
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import flash, redirect, request, session, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -15,8 +15,9 @@ from wtforms import PasswordField, SelectField, StringField, validators
 
 from models import DomainError, Language, User, db
 
+from . import login_limits
+from .base import now
 from .limits import plain_text
-from .security import limiter
 
 #: Checked when the username is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-password")
@@ -44,16 +45,6 @@ class LanguageForm(FlaskForm):
     language = SelectField(_l("Language"), choices=Language.choices())
 
 
-def _failed(response) -> bool:
-    """Only a refused log-in counts against the limits; a successful one redirects."""
-    return response.status_code != 302
-
-
-def _account_key() -> str:
-    # the typed name, known or not: the limit must not tell which usernames exist
-    return "login:" + (request.form.get("username") or "").strip().lower()[:50]
-
-
 def _safe_next(target):
     """Only a path on this site is followed after log-in: one "/" and no host, read as a
     browser reads it. A browser drops tabs and line breaks from a link (so "/\t/evil" is
@@ -76,15 +67,14 @@ class AuthView(BaseView):
         return redirect(url_for(".login_view"))
 
     @expose("/login", methods=("GET", "POST"))
-    @limiter.limit(lambda: current_app.config["LOGIN_FAILURES_PER_ADDRESS"], methods=["POST"],
-                   deduct_when=_failed)
-    @limiter.limit(lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT"], methods=["POST"],
-                   key_func=_account_key, deduct_when=_failed)
     def login_view(self):
         if current_user.is_authenticated:
             return redirect(url_for("admin.index"))
         form = LoginForm()
         if form.validate_on_submit():
+            # counted before the password is checked (the typed name, known or not: the
+            # limits must not tell which usernames exist); forgiven when it was right
+            attempt = login_limits.begin(form.username.data, at=now())
             user = db.session.scalar(select(User).where(User.username == form.username.data))
             password_ok = check_password_hash(user.password_hash if user and user.password_hash
                                               else _DUMMY_HASH, form.password.data)
@@ -93,7 +83,9 @@ class AuthView(BaseView):
                 session.permanent = True  # the cookie lapses with the idle limit
                 session["seen"] = time.time()
                 login_user(user)
-                return redirect(_safe_next(request.args.get("next")) or url_for("admin.index"))
+                return login_limits.succeeded(attempt, redirect(
+                    _safe_next(request.args.get("next")) or url_for("admin.index")),
+                    form.username.data)
             flash(gettext("Wrong username or password."), "error")
         return self.render("auth/login.html", form=form, language_form=LanguageForm(
             language=session.get("language", "id")))

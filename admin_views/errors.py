@@ -1,11 +1,11 @@
 """Error pages in the user's language, never a bare stack trace."""
 
-import math
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
-from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+
+from .login_limits import LoginPaused
 
 #: status -> (title, explanation); the explanation of 429 names the minutes to wait.
 MESSAGES = {
@@ -29,13 +29,14 @@ def _page(status, **values):
     return render_template("error.html", status=status, title=title, text=text), status
 
 
-def _login_paused(exc: RateLimitExceeded):
-    """The 429 page, naming the window of the log-in limit that was hit, as configured."""
-    return _page(429, minutes=math.ceil(exc.limit.limit.get_expiry() / 60))
+def _login_paused(exc: LoginPaused):
+    """The 429 page, naming the minutes until the log-in limit that was hit lapses."""
+    body, status = _page(429, minutes=exc.minutes)
+    return body, status, {"Retry-After": str(exc.seconds)}
 
 
 def register(app) -> None:
-    for status in MESSAGES.keys() - {429}:  # only Flask-Limiter answers 429, with its limit
+    for status in MESSAGES.keys() - {429}:  # only the log-in limits answer 429, with their wait
         app.register_error_handler(status, lambda exc, status=status: _page(status))
-    app.register_error_handler(RateLimitExceeded, _login_paused)
+    app.register_error_handler(LoginPaused, _login_paused)
     app.register_error_handler(CSRFError, lambda exc: _page(400))

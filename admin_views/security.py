@@ -1,11 +1,9 @@
-"""Sessions, log-in throttling and security headers: what every request passes through."""
+"""Sessions and security headers: what every request passes through."""
 
 import time
 
 from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
 from flask_talisman import Talisman
 
@@ -14,8 +12,6 @@ from models.audit import stamp
 from models.write_turn import begin_write
 
 from .base import now
-
-limiter = Limiter(get_remote_address, default_limits=[])
 
 #: The panel's Content-Security-Policy: nothing from elsewhere, no inline script without the
 #: page's nonce. Inline style attributes stay allowed: Flask-Admin's widgets set them.
@@ -78,7 +74,6 @@ def _before_request(app):
 
 
 def init_app(app) -> None:
-    limiter.init_app(app)
     Talisman(app, force_https=False, content_security_policy=CSP,
              content_security_policy_nonce_in=["script-src"],
              session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],

@@ -13,6 +13,7 @@ from .dispositions import Disposition, Instruction
 from .equipment import EquipmentFault
 from .errors import DomainError
 from .letters import LetterStatus, RequestKind, RequestLetter, SecurityClass, SpbeCategory, Urgency
+from .login_counters import login_counter  # noqa: F401 (its table joins the metadata)
 from .meetings import Meeting
 from .notifications import Notice, NoticeKind, OutgoingMail
 from .office_calendar import LocalHoliday, WorkSchedule

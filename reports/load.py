@@ -27,8 +27,9 @@ CHUNK_ROWS = 20_000
 
 
 def engine():
-    """The app's database: each report reads on a connection of its own, never the session."""
-    return db.engine
+    """Where reports read: REPORTS_DATABASE_URL (a standby) when set, else the app's database;
+    each report reads on a connection of its own, never the session, and never writes."""
+    return db.engines.get("reports", db.engine)
 
 
 def steps_query(start: datetime, end: datetime, agency_id=None, step=None, holder_id=None):

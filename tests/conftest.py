@@ -8,10 +8,11 @@ import flask_migrate
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from admin_views.security import limiter
+from admin_views.login_limits import counters
 from app import create_app
 from models import Role, db
 from models.audit import create_head
+from models.login_counters import clear
 from models.standards import load_sop_standards
 
 from .builders import NOW, PASSWORD, make_agency, make_user
@@ -94,10 +95,10 @@ def shared_app(database_url):
 @pytest.fixture
 def app(shared_app, tmp_path):
     app = shared_app
-    limiter.reset()  # the log-in counters start afresh, as after a restart
     # each test's audit checkpoints of its own, as the database is its own
     app.config["AUDIT_CHECKPOINT_FILE"] = str(tmp_path / "audit-checkpoints.jsonl")
     with app.app_context():
+        clear(counters())  # no failed log-in left over from another test
         load_sop_standards(db.session, at=NOW)
         db.session.commit()
         yield app

@@ -32,7 +32,7 @@ def test_repeated_failures_for_one_account_pause_its_log_in(client, app):
 
 
 def test_the_pause_names_the_window_the_limit_is_configured_with(client, app, monkeypatch):
-    monkeypatch.setitem(app.config, "LOGIN_FAILURES_PER_ACCOUNT", "2 per 7 minutes")
+    monkeypatch.setitem(app.config, "LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", "2 per 7 minutes")
     user = make_user(Role.CLERK)
     db.session.commit()
     for _ in range(2):

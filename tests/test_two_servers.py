@@ -1,6 +1,7 @@
 """Two app servers, real gunicorn processes, on one database and one SECRET_KEY, as behind a
-load balancer: what one saves the other shows, a session from one holds on the other, and a
-save through one from a form that the other has made stale is refused."""
+load balancer: what one saves the other shows, a session from one holds on the other, a save
+through one from a form that the other has made stale is refused, and failed log-ins through
+either count together."""
 
 import http.client
 import os
@@ -8,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -47,8 +49,7 @@ def _start(url, logs: Path):
     file shared by every gunicorn of this user); returns (process, port, its stderr file)."""
     port = _free_port()
     stderr = logs / f"gunicorn-{port}.err"
-    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET_KEY,
-               RATELIMIT_STORAGE_URI="memory://")
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET_KEY)
     with stderr.open("w") as sink:  # the child keeps its own copy
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
@@ -161,6 +162,10 @@ class Browser:
         assert status == 200, page[-2000:]
         return self.request("POST", path, {**Form(page, marker).fields, **values})
 
+    def attempt(self, username, password=PASSWORD) -> int:
+        """Log in with `password`: the answer's status."""
+        return self.submit("/auth/login", "password", username=username, password=password)[0]
+
     def login(self, username):
         status, location, page = self.submit("/auth/login", "password", username=username,
                                              password=PASSWORD)
@@ -239,3 +244,27 @@ def test_a_save_through_one_server_from_a_form_the_other_made_stale_is_refused(a
     db.session.commit()
     assert db.session.get(RequestLetter, letter.id).subject == "Perihal dari A"
 
+
+
+def test_failed_log_ins_through_either_server_count_together(app, servers):
+    """Five wrong passwords, alternating between the servers (and their workers), pause the
+    account on both: each process counting its own would have allowed many more."""
+    clerk = make_user(Role.CLERK)
+    db.session.commit()
+    for n in range(5):
+        assert Browser(servers[n % 2]).attempt(clerk.username, "salah-sandi-1") == 200
+    assert [Browser(port).attempt(clerk.username) for port in servers] == [429, 429]
+
+
+@pytest.mark.parametrize("usernames, checked", [
+    (["sasaran.sama"] * 12, 5),  # one account from one address: 5
+    ([f"tebakan{n}" for n in range(24)], 20),  # one address over every account: 20
+])
+def test_guesses_sent_at_once_to_both_servers_check_no_more_passwords_than_the_limit(
+        app, servers, usernames, checked):
+    def guess(n):
+        return Browser(servers[n % 2]).attempt(usernames[n], "salah-sandi-1")
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = sorted(pool.map(guess, range(len(usernames))))
+    assert answers == [200] * checked + [429] * (len(usernames) - checked)
