@@ -42,7 +42,7 @@ def striptags(markup: Markup) -> str:
     return Markup(markup).striptags()
 
 
-def _cut(text, before=Markup("")) -> Markup:
+def _cut(text, before: Markup | str = "") -> Markup:
     """A text cut to its cell's width by the style sheet, the whole of it in a tooltip; `before`
     (a mark) stays whole."""
     return Markup('<span class="cut-line">{0}<span class="cut" title="{1}">{1}</span></span>'

@@ -1,7 +1,7 @@
 """log-in counters in the database, shared by every worker and app server
 
 Revision ID: 7012a7dcae42
-Revises: a6f6f5ebeddc
+Revises: 93d1f2b47213
 Create Date: 2026-12-03 14:56:55.764895
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7012a7dcae42'
-down_revision = 'a6f6f5ebeddc'
+down_revision = '93d1f2b47213'
 branch_labels = None
 depends_on = None
 
