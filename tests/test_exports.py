@@ -145,7 +145,10 @@ def test_an_export_holds_the_rows_the_list_holds_searched_and_sorted(client, log
     login_as(Role.SUPERVISOR)
     numbers = [row["No. Surat"] for row in export(client, "letters", "?search=URUT")]
     assert numbers == [f"URUT/{n}" for n in range(5)]  # newest first, as the list
-    received = 4  # the list's "received_at" column: sort by it, ascending
+    view = next(v for v in client.app.extensions["admin"][0]._views
+                if v.endpoint == "letters")
+    # the list's "received_at" column, by its place among the sortable ones: sort ascending
+    received = [name for name, _ in view._list_columns].index("received_at")
     numbers = [row["No. Surat"] for row in export(client, "letters",
                                                   f"?search=URUT&sort={received}")]
     assert numbers == [f"URUT/{n}" for n in reversed(range(5))]
