@@ -1,7 +1,7 @@
 """The audit trail, browsed and filtered by supervisors; archived records, restored by the
 sysadmin."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import gettext
@@ -25,7 +25,7 @@ from models import (
 from .base import ReadOnlyModelView, SecuredModelView
 from .paging import parse_id
 from .permissions import EDIT, VIEW, can
-from .trail import RECORDS, changes, record_label, record_text
+from .trail import RECORDS, changes, preload, record_label, record_text
 
 
 def _changes(view, context, model, name):
@@ -67,6 +67,11 @@ class AuditEntryView(ReadOnlyModelView):
         "changes": _l("Changes (old → new)"), "prev_hash": _l("Previous hash"),
         "hash": _l("Hash"),
     }
+
+    def get_list(self, *args, **kwargs):
+        count, entries = super().get_list(*args, **kwargs)
+        g.trail_records = preload(entries)  # named row by row without a statement each
+        return count, entries
 
 
 #: Archivable records the sysadmin can bring back: resource -> model.

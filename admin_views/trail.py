@@ -2,13 +2,15 @@
 the values as the screens show them (labels, WIB times, ya/tidak, the record a key points to),
 never table names, column names or codes. The stored entry itself stays as it was hashed."""
 
+from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, Enum
+from sqlalchemy import Boolean, Date, Enum, select
+from sqlalchemy.orm import MANYTOONE, selectinload
 
 from models import db
 from models.db import CodeList, Rupiah, UTCDateTime
@@ -99,10 +101,40 @@ def value_text(model, key: str, value) -> str:
 
 def _related(column, key: int) -> str:
     """The record a key column points to, as it names itself."""
-    target = next(iter(column.foreign_keys)).column.table.name
-    model = _models().get(target)
+    model = _target(column)
     record = db.session.get(model, key) if model is not None else None
-    return str(record) if record is not None else f"{record_label(target)} #{key}"
+    if record is not None:
+        return str(record)
+    return f"{record_label(next(iter(column.foreign_keys)).column.table.name)} #{key}"
+
+
+def _target(column):
+    """The model a key column points to."""
+    return _models().get(next(iter(column.foreign_keys)).column.table.name)
+
+
+def preload(entries) -> list:
+    """Load every record a page of entries names (and the records those name themselves by),
+    a few statements per kind of record, so that naming them row by row costs none. The
+    caller keeps the returned list for the request: the session holds loaded rows weakly."""
+    wanted = defaultdict(set)
+    for entry in entries:
+        model = _models().get(entry.table_name)
+        if model is None:
+            continue
+        if entry.row_id:
+            wanted[model].add(entry.row_id)
+        for key, pair in entry.changed_fields.items():
+            column = model.__table__.columns.get(key)
+            if column is not None and column.foreign_keys and _target(column) is not None:
+                wanted[_target(column)].update(v for v in pair if isinstance(v, int))
+    loaded = []
+    for model, keys in wanted.items():
+        parents = [selectinload(getattr(model, rel.key))
+                   for rel in model.__mapper__.relationships if rel.direction is MANYTOONE]
+        loaded += db.session.scalars(
+            select(model).where(model.id.in_(keys)).options(*parents)).all()
+    return loaded
 
 
 def changes(entry) -> list[tuple[str, str, str]]:

@@ -25,6 +25,11 @@ S = LetterStatus
 DUE = RECEIVED + timedelta(minutes=45)
 
 
+def _days_ago(days):
+    """A letter date the form takes without asking: a few days before today."""
+    return (date.today() - timedelta(days=days)).strftime("%d/%m/%Y")
+
+
 def official(role, **overrides):
     user = staff(role)
     user.email = overrides.get("email", f"{role.value}@pontianak.go.id.example")
@@ -61,7 +66,7 @@ def test_the_clerk_is_told_of_a_request_an_opd_submits_online(client, login_as):
     login_as(Role.OPD, agency=agency)
 
     response = post(client, "/admin/letters/new/", {
-        "number": "000.8/77/Dinkes/2025", "letter_date": "2025-02-27", "subject": "Antrean",
+        "number": "000.8/77/Dinkes/2025", "letter_date": _days_ago(3), "subject": "Antrean",
         "agency": agency.id,
         "request_kind": "new", "application_name": "Antrean Puskesmas",
         "spbe_category": "specific", "security_class": "biasa", "urgency": "biasa"})

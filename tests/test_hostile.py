@@ -19,7 +19,8 @@ from wtforms import fields as wtf
 from wtforms.fields.core import UnboundField
 
 from admin_views.base import SecuredModelView
-from admin_views.fields import LocalDateTimeField, UploadField
+from admin_views.entry import parse_rupiah
+from admin_views.fields import LocalDateTimeField, RupiahField, UploadField
 from admin_views.permissions import CREATE, EDIT, EXPORT, VIEW, can
 from app import create_app
 from models import Role, WorkSchedule, db
@@ -161,6 +162,8 @@ def _parse(field_class, text):
                 pass
     if issubclass(field_class, wtf.DateField):
         return datetime.strptime(text, "%Y-%m-%d").date()
+    if issubclass(field_class, RupiahField):  # typed the Indonesian way: 1,5 is Rp1,50
+        return parse_rupiah(text, locale="id")
     if issubclass(field_class, (wtf.IntegerField, wtf.DecimalField)):
         return Decimal(text)
     return text

@@ -65,7 +65,7 @@ def grow(viewer, rounds):
 
 def page(client, view):
     with statements() as sent:
-        response = client.get(f"{view.url}/")
+        response = client.get(f"{view.url}/?page_size=100")  # the longest page a user picks
     assert response.status_code == 200, view.endpoint
     return len(sent), len(ROW.findall(response.get_data(as_text=True)))
 
@@ -73,11 +73,17 @@ def page(client, view):
 def test_a_list_page_costs_the_same_statements_whatever_its_rows(app, client, login_as):
     viewer = login_as(Role.SUPERVISOR)
     screens = views(app)
+    # a few rows of every kind first (a built letter and a rejected one): the audit trail
+    # names each kind of record it lists with a statement or two, so a page costs the same
+    # however many rows of those kinds it shows
+    grow(viewer, 3)
     before = {name: page(client, screens[name]) for name in GROWN}
     grow(viewer, 12)
     after = {name: page(client, screens[name]) for name in GROWN}
-    grown = {name for name in GROWN if after[name][1] > before[name][1]}
-    assert grown == set(GROWN), "every screen must list more rows the second time"
+    # more rows the second time, or a full page both times (the audit trail's, already long)
+    grown = {name for name in GROWN
+             if after[name][1] > before[name][1] or before[name][1] == after[name][1] == 100}
+    assert grown == set(GROWN), f"every screen must list more rows the second time: {after}"
     changed = {name: (before[name][0], after[name][0]) for name in GROWN
                if before[name][0] != after[name][0]}
     assert not changed, f"statements per page (few rows, many rows): {changed}"

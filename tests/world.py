@@ -1,7 +1,7 @@
 """One small office with a record of every resource, and valid form data for each screen."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from models import (
     ActingAssignment,
@@ -69,7 +69,10 @@ class World:
         """Valid form data to create a `resource` (or, given `row`, to edit it)."""
         w = self
         data = {
-            "letter": dict(number=f"000.8/{'E' if row else 'N'}/2025", letter_date="2025-02-27",
+            "letter": dict(number=f"000.8/{'E' if row else 'N'}/2025", letter_date=(
+                               # OPD staff submit today: their letter is a few days old.
+                               (date.today() - timedelta(days=3)).strftime("%d/%m/%Y")
+                               if w.role is Role.OPD else "27/02/2025"),
                            received_at="2025-02-28 09:00:00", agency=w.agency.id,
                            subject="Permohonan aplikasi baru", request_kind="new",
                            application_name="Aplikasi Baru", spbe_category="specific",
