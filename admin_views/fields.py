@@ -90,15 +90,7 @@ class LocalDateField(TypedDateField):
 
     widget = DatePickerWidget()
     shown, picker = DAY_SHOWN, PICKER_DAY
-
-    def hint(self):
-        return day_hint()
-
-    def message(self):
-        return day_message()
-
-    def parse(self, text):
-        return parse_day(text)
+    hint, message, parse = map(staticmethod, (day_hint, day_message, parse_day))
 
 
 class LocalDateTimeField(TypedDateField):
@@ -106,15 +98,7 @@ class LocalDateTimeField(TypedDateField):
 
     widget = DateTimePickerWidget()
     shown, picker = MOMENT_SHOWN, PICKER_MOMENT
-
-    def hint(self):
-        return moment_hint()
-
-    def message(self):
-        return moment_message()
-
-    def parse(self, text):
-        return parse_moment(text)
+    hint, message, parse = map(staticmethod, (moment_hint, moment_message, parse_moment))
 
     def _value(self):
         # a moment with seconds (the default "now") keeps them: cut to the minute, it could
