@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 from flask import flash, request
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -11,9 +11,9 @@ from models import db
 from models.meetings import DEFAULT_PLACE, bookings
 from models.timezone import from_local, to_local
 
-from .base import SecuredModelView, now
+from .base import PageView, now
 from .entry import day_hint, parse_day
-from .permissions import CREATE, ROW_SCOPED, VIEW, can
+from .permissions import CREATE, ROW_SCOPED, can
 
 
 def week_of(text: str | None, today: date) -> tuple[date, bool]:
@@ -26,14 +26,8 @@ def week_of(text: str | None, today: date) -> tuple[date, bool]:
     return day - timedelta(days=day.weekday()), True
 
 
-class RoomView(BaseView):
+class RoomView(PageView):
     resource = "meeting"
-
-    def is_accessible(self):
-        return current_user.is_authenticated and can(current_user.role, VIEW, self.resource)
-
-    def inaccessible_callback(self, name, **kwargs):
-        return SecuredModelView.inaccessible_callback(self, name, **kwargs)
 
     @expose("/")
     def index(self):
