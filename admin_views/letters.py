@@ -168,17 +168,14 @@ class RequestLetterView(SecuredModelView):
     #: OPD its request's path and due times).
     INTERNAL_DETAILS = ("steps", "history")
 
-    def get_details_columns(self):
-        columns = super().get_details_columns()
-        if current_user.is_authenticated and not sees_internals(current_user.role):
-            columns = [(name, label) for name, label in columns
-                       if name not in self.INTERNAL_DETAILS]
-        return columns
-
     def render(self, template, **kwargs):
         if template == self.details_template and "model" in kwargs:
-            kwargs["timeline"] = Timeline.of(kwargs["model"], db.session,
-                                             viewer=current_user._get_current_object())
+            viewer = current_user._get_current_object()
+            kwargs["timeline"] = Timeline.of(kwargs["model"], db.session, viewer=viewer)
+            if not sees_internals(viewer.role):
+                kwargs["details_columns"] = [(name, label) for name, label
+                                             in kwargs.get("details_columns", ())
+                                             if name not in self.INTERNAL_DETAILS]
             kwargs["comment_limit"] = COMMENT_LIMIT
         return super().render(template, **kwargs)
 

@@ -113,11 +113,11 @@ class _Builder:
     # what everyone reads
     def _received(self) -> Entry:
         letter = self.letter
+        agenda = f"{letter.agenda_number}/{letter.agenda_year}"
         return Entry(letter.received_at, "received",
                      letter.registered_by if self.internal else None,
                      _("Letter received from %(agency)s", agency=letter.agency.name),
-                     [_("Agenda no. %(agenda)s, letter no. %(number)s",
-                        agenda=f"{letter.agenda_number}/{letter.agenda_year}",
+                     [_("Agenda no. %(agenda)s, letter no. %(number)s", agenda=agenda,
                         number=letter.number)])
 
     def _moves(self, history, steps) -> list[Entry]:
