@@ -62,11 +62,12 @@ def budgeted_letter(agency=None, comments=1, pauses=1, reads=0):
     meeting.held_at, meeting.minutes = meeting.scheduled_at, MINUTES
     save(db.session, meeting, at=NOW, by=kasi, created=False)
     walk(letter, S.IN_RKA)
-    for n in range(comments):
+    for n in range(comments):  # the first by the Kabid, the others each by someone else
         save(db.session, Comment(letter=letter, body=f"{COMMENT} ({n})"),
-             at=NOW + timedelta(hours=1, minutes=n), by=kabid, announce=False)
-    for n in range(reads):
-        make_notice(recipient=kasi, letter=letter, read_at=NOW + timedelta(hours=2))
+             at=NOW + timedelta(hours=1, minutes=n), by=make_user(Role.KASI) if n else kabid)
+    for _ in range(reads):
+        make_notice(recipient=make_user(Role.KASI), letter=letter,
+                    read_at=NOW + timedelta(hours=2))
     db.session.commit()
     return letter
 
