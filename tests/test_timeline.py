@@ -178,6 +178,10 @@ def test_a_comment_is_audited_and_shown_as_text(client, login_as):
     page = client.get(f"/admin/letters/details/?id={letter.id}").get_data(as_text=True)
     assert "&lt;script&gt;alert(" in page and "<script>alert(" not in page
     assert "<b>tebal</b>" not in page
+    client.logout()
+    login_as(Role.SUPERVISOR)
+    trail = client.get("/admin/audit/").get_data(as_text=True)
+    assert f"Komentar pada surat · {letter}" in trail and "<script>alert(" not in trail
 
 
 @pytest.mark.parametrize("body, message", [
