@@ -251,6 +251,13 @@ class _Builder:
                                      _("Step resumed: %(step)s", step=label),
                                      [_("Due by %(when)s", when=local_datetime(step.due_at))]
                                      if step.is_open else []))
+        told = {(e.what, e.at) for e in entries if e.kind == "pause"}
+        for step in steps:  # a pause the trail does not hold as a change (written with the step)
+            what = _("Step paused: %(step)s", step=step_label(step.number))
+            if step.paused_since and (what, step.paused_since.replace(microsecond=0)) not in told:
+                entries.append(Entry(step.paused_since, "pause", None, what, [
+                    _("Reason: %(reason)s", reason=step.pause_reason.label)]
+                    if step.pause_reason else []))
         return entries
 
     def _comments(self) -> list[Entry]:

@@ -4,7 +4,7 @@ comments with "@" mentions; an OPD reads its request's path, never the office's 
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from models import (
     AuditAction,
@@ -15,6 +15,7 @@ from models import (
     OutgoingMail,
     PauseReason,
     Role,
+    StepRecord,
     db,
 )
 from models.comments import COMMENT_LIMIT, mentioned_names
@@ -229,3 +230,29 @@ def test_a_timeline_page_costs_the_same_statements_however_long(client, login_as
             assert client.get(f"/admin/letters/details/?id={letter.id}").status_code == 200
         counts.append(len(sent))
     assert counts[1] == counts[2], counts
+
+
+def test_a_pause_the_trail_holds_no_change_for_still_shows(app):
+    """As a step written already paused (a register replayed): its pause is on the timeline."""
+    letter = make_letter(status=S.AT_KASI)
+    step = letter.open_step(2)
+    db.session.execute(update(StepRecord).where(StepRecord.id == step.id).values(
+        paused_since=RECEIVED + timedelta(hours=1), pause_reason=PauseReason.OTHER))
+    db.session.commit()
+    db.session.expire_all()
+    timeline = Timeline.of(letter, db.session, viewer=staff(Role.KASI))
+    pauses = [entry for entry in timeline.entries if entry.kind == "pause"]
+    assert [(entry.at, entry.what, entry.details) for entry in pauses] == [
+        (RECEIVED + timedelta(hours=1), "Langkah dijeda: 2 · Kasi menganalisis dan berkoordinasi",
+         ["Alasan: Lainnya"])]
+
+
+def test_a_step_paused_now_shows_one_pause(app):
+    letter, kasi = make_letter(status=S.AT_KASI), staff(Role.KASI)
+    step = letter.open_step(2)
+    paused = NOW + timedelta(seconds=1, microseconds=250)  # the trail keeps whole seconds
+    step.pause(paused, PauseReason.WAITING_FOR_OPD)
+    save(db.session, step, at=paused, by=kasi, created=False)
+    db.session.commit()
+    timeline = Timeline.of(letter, db.session, viewer=kasi)
+    assert [entry.who for entry in timeline.entries if entry.kind == "pause"] == [kasi]
