@@ -9,7 +9,7 @@ from models import Notice, NoticeKind, PauseReason, Role, db
 from models.office_calendar import office_calendar
 from models.recording import save
 
-from .browser import Desk
+from .browser import PHONE, Desk
 from .builders import RECEIVED, S, make_agency, make_disposition, make_letter, make_user, staff
 
 NOTE = "Cek dulu kesiapan server di pusat data"
@@ -110,4 +110,14 @@ def test_the_opd_reads_its_requests_path_and_nothing_internal(chromium, live_ser
     assert desk.serious_violations() == []
     desk.shot("timeline-opd")
     assert desk.errors == [], desk.errors
+    desk.close()
+
+    desk = Desk(chromium, live_server, viewport=PHONE)  # on a phone: nothing cut off
+    desk.login("opd.dinkes")
+    page = desk.open(f"/admin/letters/details/?id={letter.id}")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the letter's page is {overflow}px wider than the phone"
+    box = entries(page).last.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    desk.shot("phone-timeline-opd")
     desk.close()
