@@ -1,6 +1,7 @@
 """One timeline per letter: everything that happened to it, in time order and in WIB; staff
 comments with "@" mentions; an OPD reads its request's path, never the office's notes."""
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -38,6 +39,8 @@ from .builders import (
 )
 from .test_scale import statements
 
+#: Each letter's meeting its own time in the room.
+SLOTS = itertools.count()
 NOTE = "Catatan internal: anggaran belum pasti"
 MINUTES = "Notulen internal: server belum siap"
 COMMENT = "Sudah saya telaah, lanjut @staf.kasi"
@@ -59,7 +62,8 @@ def budgeted_letter(agency=None, comments=1, pauses=1, reads=0):
         save(db.session, step, at=paused, by=kasi, created=False)
         step.resume(paused + timedelta(minutes=5), calendar)
         save(db.session, step, at=paused + timedelta(minutes=5), by=kasi, created=False)
-    meeting = make_meeting(letter=letter, at=RECEIVED + timedelta(hours=2))  # invited then
+    meeting = make_meeting(letter=letter, at=RECEIVED + timedelta(hours=2),  # invited then,
+                           scheduled_at=RECEIVED + timedelta(days=1, hours=3 * next(SLOTS)))
     meeting.held_at, meeting.minutes = meeting.scheduled_at, MINUTES
     save(db.session, meeting, at=NOW, by=kasi, created=False)
     walk(letter, S.IN_RKA)
