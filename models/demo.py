@@ -14,6 +14,7 @@ from .applications import Application, ApplicationStatus, Platform
 from .attachments import Attachment, AttachmentKind
 from .budget import FundingSource, RkaItem, RkaStatus
 from .decisions import Decision, Outcome
+from .demo_letter import letter_pdf
 from .desk import DeskVisit
 from .dispositions import Disposition, Instruction
 from .equipment import EquipmentFault
@@ -242,18 +243,20 @@ def _seed_letters(session, at, rng, agencies, apps, users) -> None:
         tag = agency.short_name.replace(". ", "-").replace(" ", "-")
         verb = "Peningkatan" if app else "Pembuatan"
         sent_online = recent is not None and recent.online
+        number, subject = (f"000.8/{numbers[key]}/{tag}/{letter_date.year}",
+                           f"Permohonan {verb} Aplikasi {name}")
+        summary = f"{agency.name} memohon {verb.lower()} aplikasi {name}."
         letter = save(session, RequestLetter(
             agenda_year=local.year, agenda_number=agenda[local.year], received_at=received,
-            agency=agency, number=f"000.8/{numbers[key]}/{tag}/{letter_date.year}",
-            letter_date=letter_date, subject=f"Permohonan {verb} Aplikasi {name}",
-            summary=f"{agency.name} memohon {verb.lower()} aplikasi {name}.",
+            agency=agency, number=number, letter_date=letter_date, subject=subject,
+            summary=summary,
             request_kind=RequestKind.UPGRADE if app else RequestKind.NEW, application=app,
             application_name=None if app else name,
             spbe_category=app.spbe_category if app else rng.choice(list(SpbeCategory)),
             security_class=rng.choice([SecurityClass.ORDINARY] * 4 + [SecurityClass.LIMITED]),
             urgency=rng.choice([Urgency.ORDINARY] * 3 + [Urgency.URGENT, Urgency.VERY_URGENT]),
             archive_code="500.12", registered_by=online if sent_online else users["tu"],
-            scan=_scan(name, at),
+            scan=_scan(at, agency, number, letter_date, subject, summary),
             registered_at=received if sent_online else received + timedelta(minutes=2)),
             at=at, by=online if sent_online else users["tu"])
         session.flush()
@@ -269,9 +272,17 @@ def _dispose(session, at, rng, letter, giver, taker, moment, unread: bool) -> Di
         read_at=None if unread else moment + timedelta(minutes=rng.randint(1, 2))), at=at, by=giver)
 
 
-def _scan(name, at) -> Attachment:
+def _scan(at, agency, number, letter_date, subject, summary) -> Attachment:
     """A one-page PDF standing in for the scanned request letter."""
-    content = f"%PDF-1.4\n% Surat permohonan: {name}\n%%EOF\n".encode()
+    content = letter_pdf(
+        ["PEMERINTAH KOTA PONTIANAK", agency.name.upper()],
+        [f"Pontianak, {letter_date:%d-%m-%Y}", f"Nomor: {number}",
+         f"Perihal: {subject}", "Yth. Kepala Dinas Komunikasi dan Informatika Kota Pontianak",
+         f"Dengan hormat, {summary} Aplikasi ini diperlukan untuk mendukung pelayanan publik "
+         "dan penyelenggaraan SPBE di lingkungan Pemerintah Kota Pontianak. Bersama ini kami "
+         "lampirkan gambaran proses bisnis dan kebutuhan data yang diperlukan.",
+         "Demikian permohonan ini kami sampaikan. Atas perhatian dan kerja samanya diucapkan "
+         "terima kasih.", f"Kepala {agency.name}"])
     return Attachment.from_bytes(AttachmentKind.LETTER_SCAN, "surat-permohonan.pdf", content, at)
 
 
