@@ -32,7 +32,7 @@ from .formatting import money_column
 from .letters import attachment_link
 from .lookups import accepted_decision_lookup, letter_lookup
 from .workbench import LABELS as MOVE_LABELS
-from .workbench import OpenedFromLetter, next_office_morning
+from .workbench import OpenedFromLetter, free_meeting_slot
 
 
 class MeetingView(OpenedFromLetter, SecuredModelView):
@@ -57,8 +57,8 @@ class MeetingView(OpenedFromLetter, SecuredModelView):
             del form[name]  # a meeting being scheduled has not been held
 
     def fill(self, form, letter):
-        """The next office morning in the Pontive Center, with the Kabid, oneself and the OPD."""
-        form.scheduled_at.process_data(next_office_morning(now()))
+        """The first free usual hour in the Pontive Center, with the Kabid, oneself and the OPD."""
+        form.scheduled_at.process_data(free_meeting_slot(now(), DEFAULT_PLACE))
         kabid = db.session.scalars(select(User).where(User.role == Role.KABID,
                                                       User.active.is_(True))).all()
         form.staff.data = [*kabid, current_user._get_current_object()]

@@ -7,8 +7,9 @@ from datetime import datetime, time, timedelta
 from flask import abort, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
-from models import ActingAssignment, RequestLetter, db
+from models import ActingAssignment, Meeting, RequestLetter, db
 from models.office_calendar import office_calendar
 from models.timezone import from_local, to_local
 from models.workbench import next_moves, step_moves
@@ -22,6 +23,7 @@ LABELS = {
     "dispose_kabid": _l("Dispose to the Kabid"),
     "dispose_kasi": _l("Dispose to the Kasi"),
     "meeting": _l("Schedule the technical meeting"),
+    "decide": _l("Record the decision"),
     "accept": _l("Accept the request"),
     "reject": _l("Reject the request"),
     "rka": _l("Add the RKA item"),
@@ -62,7 +64,11 @@ def buttons(letter, user, at: datetime) -> list[Button]:
     back = url_for("letters.details_view", id=letter.id)
     shown = []
     for offer in offers:
-        if offer.kind in FORMS:
+        if offer.kind == "reject" and not offer.enabled:
+            continue  # one disabled "record the decision" for the two outcomes
+        if offer.kind == "accept" and not offer.enabled:
+            shown.append(Button("decide", LABELS["decide"], False, offer.reason))
+        elif offer.kind in FORMS:
             endpoint, extra = FORMS[offer.kind]
             shown.append(Button(offer.kind, LABELS[offer.kind], offer.enabled, offer.reason,
                                 href=url_for(f"{endpoint}.create_view", letter=letter.id,
@@ -75,14 +81,25 @@ def buttons(letter, user, at: datetime) -> list[Button]:
     return shown
 
 
-def next_office_morning(at: datetime, hour: int = 9) -> datetime:
-    """9 o'clock (WIB) of the office day after `at`: when a meeting is usually set."""
+#: The hours a technical meeting is usually set at (WIB).
+MEETING_HOURS = (time(9), time(10), time(13, 30), time(14))
+
+
+def free_meeting_slot(at: datetime, place: str) -> datetime:
+    """The first usual meeting hour, from the office day after `at`, with no meeting in
+    `place` set at that moment."""
     calendar, day = office_calendar(), to_local(at).date() + timedelta(days=1)
     for _ in range(60):
         if calendar.windows_on(day):
-            break
+            slots = [from_local(datetime.combine(day, hour)) for hour in MEETING_HOURS]
+            taken = set(db.session.scalars(select(Meeting.scheduled_at).where(
+                Meeting.place == place, Meeting.scheduled_at.in_(slots),
+                Meeting.archived_at.is_(None))))
+            free = [slot for slot in slots if slot not in taken]
+            if free:
+                return free[0]
         day += timedelta(days=1)
-    return from_local(datetime.combine(day, time(hour)))
+    return from_local(datetime.combine(day, MEETING_HOURS[0]))
 
 
 class OpenedFromLetter:
@@ -129,9 +146,10 @@ class OpenedFromLetter:
         return ""
 
     def on_model_change(self, form, model, is_created):
-        letter = self.fixed_letter() if is_created else None
-        if letter is not None:
-            self.attach(model, letter)
+        with db.session.no_autoflush:  # the new row is in the session, still without its letter
+            letter = self.fixed_letter() if is_created else None
+            if letter is not None:
+                self.attach(model, letter)
         super().on_model_change(form, model, is_created)
 
     def render(self, template, **kwargs):
