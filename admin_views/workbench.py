@@ -51,6 +51,8 @@ class Button:
     href: str | None = None
     action: str | None = None
     row: int | None = None
+    #: Where the move returns to: the letter's page.
+    back: str | None = None
 
 
 def buttons(letter, user, at: datetime) -> list[Button]:
@@ -67,17 +69,18 @@ def buttons(letter, user, at: datetime) -> list[Button]:
         if offer.kind == "reject" and not offer.enabled:
             continue  # one disabled "record the decision" for the two outcomes
         if offer.kind == "accept" and not offer.enabled:
-            shown.append(Button("decide", LABELS["decide"], False, offer.reason))
+            shown.append(Button("decide", LABELS["decide"], False, offer.reason, back=back))
         elif offer.kind in FORMS:
             endpoint, extra = FORMS[offer.kind]
             shown.append(Button(offer.kind, LABELS[offer.kind], offer.enabled, offer.reason,
                                 href=url_for(f"{endpoint}.create_view", letter=letter.id,
-                                             url=back, **extra)))
+                                             url=back, **extra), back=back))
         else:
             endpoint, name = ACTIONS[offer.kind]
             shown.append(Button(offer.kind, LABELS[offer.kind], offer.enabled, offer.reason,
                                 href=url_for(f"{endpoint}.action_view"), action=name,
-                                row=letter.id if endpoint == "letters" else step.id))
+                                row=letter.id if endpoint == "letters" else step.id,
+                                back=back))
     return shown
 
 
