@@ -186,7 +186,9 @@ class RequestLetterView(SecuredModelView):
             step = next((s for s in letter.steps if s.is_open), None)
             user = current_user._get_current_object()
             kwargs.update(
-                moves=[] if current_user.role in ROW_SCOPED else buttons(letter, user, at),
+                # an OPD follows its letter, not the office's inner work (None: no moves, nor
+                # who holds the step)
+                moves=None if current_user.role in ROW_SCOPED else buttons(letter, user, at),
                 open_step=step, status_mark=status_pill(letter.status),
                 urgency=urgency_mark(letter.urgency), scan_shown=SHOWN.get(letter.scan.content_type)
                 if letter.scan else None,

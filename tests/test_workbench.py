@@ -238,3 +238,17 @@ def test_opd_staff_search_only_their_own_agencys_letters(client, login_as):
     login_as(Role.OPD, agency=dinkes)
     page = found(client, "kesehatan")
     assert own.number in page and others.number not in page
+
+
+def test_the_letter_dropdowns_find_a_letter_as_the_list_does(client, login_as):
+    dinkes = make_agency(name="Dinas Kesehatan", short_name="Dinkes")
+    letter = make_letter(agency=dinkes, status=S.IN_ANALYSIS)
+    other = make_letter(status=S.IN_ANALYSIS)
+    login_as(Role.KASI)
+    for text in (f"{letter.agenda_number}/{letter.agenda_year}", "kesehatan"):
+        answer = client.get("/admin/decisions/ajax/lookup/",
+                            query_string={"name": "letter", "query": text}).get_json()
+        assert [row[0] for row in answer] == [letter.id], text
+    assert other.id not in [row[0] for row in client.get(
+        "/admin/decisions/ajax/lookup/", query_string={"name": "letter", "query": "kesehatan"}
+    ).get_json()]
