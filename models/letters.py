@@ -17,6 +17,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -143,7 +144,7 @@ class RequestLetter(AgencyOwned, Archivable, db.Model):
         (54/2026, by the unique index), the letter number, the subject, the application's
         name, or the sending agency's name or short name (a look-up in the small agency
         table, not a join)."""
-        return and_(*(cls._matching_word(word) for word in text.split()))
+        return and_(true(), *(cls._matching_word(word) for word in text.split()))
 
     @classmethod
     def _matching_word(cls, word: str):
