@@ -34,6 +34,9 @@ from .lookups import accepted_decision_lookup, letter_lookup
 from .workbench import LABELS as MOVE_LABELS
 from .workbench import OpenedFromLetter, free_meeting_slot
 
+#: Accounts that are not the office's staff: they attend a meeting as their agency.
+OUTSIDE_THE_OFFICE = (Role.OPD,)
+
 
 class MeetingView(OpenedFromLetter, SecuredModelView):
     resource = "meeting"
@@ -51,6 +54,20 @@ class MeetingView(OpenedFromLetter, SecuredModelView):
     form_ajax_refs = {"letter": letter_lookup()}
     upload_fields = {"minutes_upload": ("minutes_file", AttachmentKind.MINUTES)}
     form_args = {"place": {"default": DEFAULT_PLACE}}
+
+    def create_form(self, obj=None):
+        return self.office_staff_only(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self.office_staff_only(super().edit_form(obj))
+
+    @staticmethod
+    def office_staff_only(form):
+        """"Staff attending" offers the office's active staff, not the OPDs' accounts."""
+        form.staff.query_factory = lambda: db.session.scalars(select(User).where(
+            User.active.is_(True), User.role.not_in(OUTSIDE_THE_OFFICE)).order_by(
+            User.full_name)).all()
+        return form
 
     def shape(self, form, letter):
         for name in ("held_at", "minutes", "minutes_upload", "recommendation"):

@@ -19,7 +19,7 @@ from models.dispositions import recipients
 from models.timezone import to_local
 from models.workbench import next_moves, step_moves
 
-from .builders import make_agency, make_letter, make_user, staff
+from .builders import make_agency, make_letter, make_notice, make_user, staff
 
 S = LetterStatus
 TODAY = date(2025, 3, 3)
@@ -252,3 +252,23 @@ def test_the_letter_dropdowns_find_a_letter_as_the_list_does(client, login_as):
     assert other.id not in [row[0] for row in client.get(
         "/admin/decisions/ajax/lookup/", query_string={"name": "letter", "query": "kesehatan"}
     ).get_json()]
+
+
+def test_a_meeting_lists_only_the_offices_staff_as_attending(client, login_as):
+    letter = make_letter(status=S.AT_KASI)
+    opd = make_user(Role.OPD, full_name="Staf Dinkes")
+    kabid = staff(Role.KABID)
+    kasi = login_as(Role.KASI)
+    page = client.get(f"/admin/meetings/new/?letter={letter.id}").get_data(as_text=True)
+    offered = options(page, "staff")
+    assert str(kabid) in offered and str(kasi) in offered and str(opd) not in offered
+    assert "held_at" not in page and "Ruang Rapat Pontive Center" in page
+
+
+def test_a_notice_about_a_letter_offers_its_readers_moves(client, login_as):
+    letter = make_letter(status=S.AT_KADIS)
+    kadis = login_as(Role.KADIS)
+    notice = make_notice(recipient=kadis, letter=letter)
+    page = client.get(f"/admin/notices/details/?id={notice.id}").get_data(as_text=True)
+    assert "Disposisikan ke Kabid" in page
+    assert f"/admin/dispositions/new/?letter={letter.id}" in page
