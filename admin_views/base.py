@@ -147,7 +147,7 @@ class SecuredModelView(CappedLists, VersionedForms, ModelView):
         if is_created and self.author_field:
             setattr(model, self.author_field, user)
         for field_name, (relation, kind) in self.upload_fields.items():
-            upload = form[field_name].data
+            upload = form[field_name].data if field_name in form else None
             if upload and upload.filename:
                 setattr(model, relation, Attachment.from_bytes(
                     kind, upload.filename, upload.read(), at, user))

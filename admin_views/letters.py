@@ -10,6 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from models import (
+    ActingAssignment,
     Application,
     AttachmentKind,
     Disposition,
@@ -18,25 +19,32 @@ from models import (
     LetterStatus,
     Move,
     RequestLetter,
+    Role,
     SecurityClass,
     Urgency,
     db,
 )
 from models.comments import COMMENT_LIMIT, Comment, sees_internals
+from models.dispositions import CHAIN, USUAL_INSTRUCTIONS, recipients
+from models.office_calendar import office_calendar
 from models.recording import save
 from models.steps import step_label
 from models.timeline import Timeline
+from models.timezone import to_local
 from models.workflow import TRANSITIONS
 from models.write_turn import begin_write
 
+from .attachments import SHOWN
 from .base import SecuredModelView, now
 from .fields import UploadField
 from .formatting import local_datetime
 from .letter_dates import CONFIRM, confirm_field, letter_date_checked, offer_confirmation
 from .letter_list import FORMATTERS as LIST_FORMATTERS
-from .letter_list import remember_deadlines
+from .letter_list import remember_deadlines, status_pill, urgency_mark
 from .lookups import ScopedLookup, letter_lookup
 from .permissions import ROW_SCOPED, VIEW, can, scope
+from .workbench import LABELS as MOVE_LABELS
+from .workbench import OpenedFromLetter, buttons
 from .workflow import DeadlineFilter
 
 
@@ -100,6 +108,7 @@ class RequestLetterView(SecuredModelView):
     list_template = "admin/letter_list.html"
     column_extra_row_actions = [EndpointLinkRowAction("fa fa-print", ".sheet_view",
                                                       _l("Disposition sheet"))]
+    #: Searched by RequestLetter.matching, which adds the agenda number and the agency.
     column_searchable_list = ("number", "subject", "application_name")
     column_filters = (DeadlineFilter(RequestLetter.id, _l("Deadline")), "status",
                       "request_kind", "urgency", "security_class", "spbe_category",
@@ -134,6 +143,14 @@ class RequestLetterView(SecuredModelView):
 
     #: Filled in by the office, not by an OPD submitting its own request (received: now).
     OFFICE_FIELDS = ("received_at", "archive_code")
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        """The agenda number as shown (54/2026), the letter number, subject, application name
+        and the agency's name or short name: RequestLetter.matching."""
+        clause = RequestLetter.matching(search)
+        return (query.filter(clause),
+                count_query.filter(clause) if count_query is not None else None, joins,
+                count_joins)
 
     def get_list(self, *args, **kwargs):
         count, rows = super().get_list(*args, **kwargs)
@@ -170,13 +187,23 @@ class RequestLetterView(SecuredModelView):
 
     def render(self, template, **kwargs):
         if template == self.details_template and "model" in kwargs:
-            viewer = current_user._get_current_object()
-            kwargs["timeline"] = Timeline.of(kwargs["model"], db.session, viewer=viewer)
-            if not sees_internals(viewer.role):
+            letter, at = kwargs["model"], now()
+            user = current_user._get_current_object()
+            kwargs["timeline"] = Timeline.of(letter, db.session, viewer=user)
+            if not sees_internals(user.role):
                 kwargs["details_columns"] = [(name, label) for name, label
                                              in kwargs.get("details_columns", ())
                                              if name not in self.INTERNAL_DETAILS]
             kwargs["comment_limit"] = COMMENT_LIMIT
+            step = next((s for s in letter.steps if s.is_open), None)
+            kwargs.update(
+                # an OPD follows its letter, not the office's inner work (None: no moves, nor
+                # who holds the step)
+                moves=None if current_user.role in ROW_SCOPED else buttons(letter, user, at),
+                open_step=step, status_mark=status_pill(letter.status),
+                urgency=urgency_mark(letter.urgency), scan_shown=SHOWN.get(letter.scan.content_type)
+                if letter.scan else None,
+                deadline=step.deadline(at, office_calendar()) if step else None)
         return super().render(template, **kwargs)
 
     @expose("/comment/", methods=("POST",))
@@ -238,7 +265,18 @@ class RequestLetterView(SecuredModelView):
                            instructions=list(Instruction))
 
 
-class DispositionView(SecuredModelView):
+def _chain_roles(letter, user, day):
+    """Who disposes `letter` now (the role its next link down the chain is made by), or, with
+    no letter fixed, the roles the user holds on `day`."""
+    if letter is not None:
+        made = [TRANSITIONS[(letter.status, move)].role for move in CHAIN.values()
+                if (letter.status, move) in TRANSITIONS]
+        if made:
+            return made
+    return ActingAssignment.roles_on(user, day)
+
+
+class DispositionView(OpenedFromLetter, SecuredModelView):
     resource = "disposition"
     author_field = "from_user"
     column_list = ("letter", "from_user", "to_user", "instructions", "disposed_at",
@@ -257,6 +295,27 @@ class DispositionView(SecuredModelView):
         "note": _l("Note"), "disposed_at": _l("Disposed at"), "read_at": _l("Read at"),
         "deadline": _l("Deadline"),
     }
+
+    def create_form(self, obj=None):
+        """"Forwarded to" offers only the valid recipients: one link down the chain, an
+        absent official's stand-in first (and picked)."""
+        form = super().create_form(obj)
+        day = to_local(now()).date()
+        user = current_user._get_current_object()
+        chosen = recipients(db.session, _chain_roles(self.fixed_letter(), user, day), day)
+        form.to_user.query_factory = lambda: chosen
+        if request.method != "POST" and chosen and form.to_user.data is None:
+            form.to_user.data = chosen[0]
+            roles = ActingAssignment.roles_on(chosen[0], day)
+            form.instructions.process_data(next(
+                (USUAL_INSTRUCTIONS[role] for role in roles if role in USUAL_INSTRUCTIONS), []))
+        return form
+
+    def move_title(self, letter):
+        move = next((move for move in CHAIN.values() if (letter.status, move) in TRANSITIONS),
+                    None)
+        return MOVE_LABELS["dispose_kabid" if move is CHAIN[Role.KABID] else "dispose_kasi"] \
+            if move else gettext("Dispose")
 
     @expose("/details/")
     def details_view(self):

@@ -19,10 +19,12 @@ class ScopedLookup(QueryAjaxModelLoader):
     """Searches `fields` (columns of the model, or of `join`ed tables) of the rows in the
     user's scope that `where()` allows, newest first by `order_by`."""
 
-    def __init__(self, name, model, fields, order_by, where=None, join=None):
+    def __init__(self, name, model, fields, order_by, where=None, join=None, matching=None):
         super().__init__(name, db.session, model, fields=fields,
                          placeholder=_l("Type to search…"), minimum_input_length=1)
         self.where, self.join, self.ordering = where, join, order_by
+        #: A search of the model's own (text -> SQL condition) instead of LIKE on `fields`.
+        self.matching = matching
 
     def get_query(self):
         query = scope(db.session.query(self.model), self.model, current_user)
@@ -43,13 +45,18 @@ class ScopedLookup(QueryAjaxModelLoader):
     def get_list(self, term, offset=0, limit=PAGE):
         if not term or not searchable(term):
             return []
-        return super().get_list(term, min(max(offset or 0, 0), MAX_OFFSET),
-                                min(max(limit or PAGE, 1), PAGE))
+        offset, limit = min(max(offset or 0, 0), MAX_OFFSET), min(max(limit or PAGE, 1), PAGE)
+        if self.matching is not None:
+            return self.get_query().filter(self.matching(term)).offset(offset).limit(
+                limit).all()
+        return super().get_list(term, offset, limit)
 
 
 def letter_lookup(name="letter"):
+    """Letters found as the letter list finds them: by agenda number as shown, number,
+    subject, application or agency."""
     return ScopedLookup(name, RequestLetter, ["number", "subject", "application_name"],
-                        RequestLetter.received_at.desc())
+                        RequestLetter.received_at.desc(), matching=RequestLetter.matching)
 
 
 def accepted_decision_lookup(name="decision"):

@@ -12,7 +12,8 @@ from models import Notice, db
 from models.write_turn import begin_write
 
 from .base import ReadOnlyModelView, now
-from .permissions import VIEW, can
+from .permissions import ROW_SCOPED, VIEW, can
+from .workbench import buttons
 
 
 def _letter_link(view, context, model, name):
@@ -42,8 +43,18 @@ class NoticeView(ReadOnlyModelView):
     column_labels = {"created_at": _l("Time"), "kind": _l("Kind"), "subject": _l("Subject"),
                      "letter": _l("Letter"), "body": _l("Message"), "read_at": _l("Read at")}
 
+    details_template = "notice_details.html"
+
     def is_visible(self):
         return False  # reached from the count beside the user's name, not from the menu
+
+    def render(self, template, **kwargs):
+        """A notice about a letter offers the reader's moves on it, right where they read."""
+        notice = kwargs.get("model")
+        if template == self.details_template and notice is not None and \
+                notice.letter is not None and current_user.role not in ROW_SCOPED:
+            kwargs["moves"] = buttons(notice.letter, current_user._get_current_object(), now())
+        return super().render(template, **kwargs)
 
     @expose("/details/")
     def details_view(self):

@@ -14,12 +14,13 @@ from .applications import Application, ApplicationStatus, Platform
 from .attachments import Attachment, AttachmentKind
 from .budget import FundingSource, RkaItem, RkaStatus
 from .decisions import Decision, Outcome
+from .demo_letter import letter_pdf
 from .desk import DeskVisit
 from .dispositions import Disposition, Instruction
 from .equipment import EquipmentFault
 from .errors import InvalidNip
 from .letters import LetterStatus, RequestKind, RequestLetter, SecurityClass, SpbeCategory, Urgency
-from .meetings import DEFAULT_PLACE, LENGTH, Meeting
+from .meetings import DEFAULT_PLACE, LENGTH, USUAL_STARTS, Meeting
 from .nip import parse_nip
 from .office_calendar import office_calendar
 from .recording import save
@@ -96,8 +97,6 @@ KADIS_ORDERS = [[Instruction.PROCESS], [Instruction.PROCESS, Instruction.REVIEW]
                 [Instruction.RESPOND]]
 KABID_ORDERS = [[Instruction.REVIEW, Instruction.COORDINATE],
                 [Instruction.COORDINATE, Instruction.SCHEDULE_MEETING], [Instruction.PROCESS]]
-#: The Pontive Center's slots for a two-hour meeting: the room is never booked twice.
-MEETING_TIMES = [time(8, 30), time(10, 30), time(13, 30)]
 #: Letters arrive from the opening of the office, over 8.5 hours.
 OPEN = time(7, 30)
 
@@ -191,7 +190,7 @@ def _book(rng, booked: list, day) -> datetime:
     while True:
         while day.weekday() >= 5:  # no meetings at the weekend
             day += timedelta(days=1)
-        free = [start for start in (from_local(datetime.combine(day, t)) for t in MEETING_TIMES)
+        free = [start for start in (from_local(datetime.combine(day, t)) for t in USUAL_STARTS)
                 if not _taken(booked, start)]
         if free:
             booked.append(start := rng.choice(free))
@@ -263,18 +262,20 @@ def _seed_letters(session, at, rng, agencies, apps, users) -> None:
         tag = agency.short_name.replace(". ", "-").replace(" ", "-")
         verb = "Peningkatan" if app else "Pembuatan"
         sent_online = recent is not None and recent.online
+        number, subject = (f"000.8/{numbers[key]}/{tag}/{letter_date.year}",
+                           f"Permohonan {verb} Aplikasi {name}")
+        summary = f"{agency.name} memohon {verb.lower()} aplikasi {name}."
         letter = save(session, RequestLetter(
             agenda_year=local.year, agenda_number=agenda[local.year], received_at=received,
-            agency=agency, number=f"000.8/{numbers[key]}/{tag}/{letter_date.year}",
-            letter_date=letter_date, subject=f"Permohonan {verb} Aplikasi {name}",
-            summary=f"{agency.name} memohon {verb.lower()} aplikasi {name}.",
+            agency=agency, number=number, letter_date=letter_date, subject=subject,
+            summary=summary,
             request_kind=RequestKind.UPGRADE if app else RequestKind.NEW, application=app,
             application_name=None if app else name,
             spbe_category=app.spbe_category if app else rng.choice(list(SpbeCategory)),
             security_class=rng.choice([SecurityClass.ORDINARY] * 4 + [SecurityClass.LIMITED]),
             urgency=rng.choice([Urgency.ORDINARY] * 3 + [Urgency.URGENT, Urgency.VERY_URGENT]),
             archive_code="500.12", registered_by=online if sent_online else users["tu"],
-            scan=_scan(name, at),
+            scan=_scan(at, agency, number, letter_date, subject, summary),
             registered_at=received if sent_online else received + timedelta(minutes=2)),
             at=at, by=online if sent_online else users["tu"])
         session.flush()
@@ -290,9 +291,17 @@ def _dispose(session, at, rng, letter, giver, taker, moment, unread: bool) -> Di
         read_at=None if unread else moment + timedelta(minutes=rng.randint(1, 2))), at=at, by=giver)
 
 
-def _scan(name, at) -> Attachment:
+def _scan(at, agency, number, letter_date, subject, summary) -> Attachment:
     """A one-page PDF standing in for the scanned request letter."""
-    content = f"%PDF-1.4\n% Surat permohonan: {name}\n%%EOF\n".encode()
+    content = letter_pdf(
+        ["PEMERINTAH KOTA PONTIANAK", agency.name.upper()],
+        [f"Pontianak, {letter_date:%d-%m-%Y}", f"Nomor: {number}",
+         f"Perihal: {subject}", "Yth. Kepala Dinas Komunikasi dan Informatika Kota Pontianak",
+         f"Dengan hormat, {summary} Aplikasi ini diperlukan untuk mendukung pelayanan publik "
+         "dan penyelenggaraan SPBE di lingkungan Pemerintah Kota Pontianak. Bersama ini kami "
+         "lampirkan gambaran proses bisnis dan kebutuhan data yang diperlukan.",
+         "Demikian permohonan ini kami sampaikan. Atas perhatian dan kerja samanya diucapkan "
+         "terima kasih.", f"Kepala {agency.name}"])
     return Attachment.from_bytes(AttachmentKind.LETTER_SCAN, "surat-permohonan.pdf", content, at)
 
 

@@ -1,10 +1,10 @@
 """Dispositions: a superior routes a letter to a subordinate with ticked instructions."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import nonmember
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Text
+from sqlalchemy import ForeignKey, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .acting import ActingAssignment, ActingKind
@@ -18,6 +18,9 @@ from .workflow import TRANSITIONS, Move
 
 #: Whom a disposition goes to -> the move it makes.
 CHAIN = {Role.KABID: Move.DISPOSE_TO_KABID, Role.KASI: Move.DISPOSE_TO_KASI}
+#: Who disposes -> to whom, one link down the chain (the role the transition table names).
+NEXT_IN_CHAIN = {transition.role: to for to, move in CHAIN.items()
+                 for (_, made), transition in TRANSITIONS.items() if made is move}
 
 
 class Instruction(LabeledEnum):
@@ -31,6 +34,23 @@ class Instruction(LabeledEnum):
         "coordinate": _l("Koordinasi/konfirmasikan"), "review": _l("Telaah"),
         "schedule": _l("Jadwalkan rapat"),
     })
+
+
+#: What a disposition usually asks, by whom it goes to (the one picked on the letter's page).
+USUAL_INSTRUCTIONS = {Role.KABID: [Instruction.PROCESS],
+                      Role.KASI: [Instruction.REVIEW, Instruction.COORDINATE]}
+
+
+def recipients(session, roles, day: date) -> list[User]:
+    """Whom someone holding `roles` (their own, then those they act for) may dispose to on
+    `day`: the active officials one link down the chain, each absent one's stand-in first."""
+    found = []
+    targets = [NEXT_IN_CHAIN[role] for role in roles if role in NEXT_IN_CHAIN]
+    officials = session.scalars(select(User).where(User.role.in_(targets),
+                                                   User.active.is_(True)).order_by(User.id))
+    for official in officials:
+        found += [*ActingAssignment.stand_ins(official, day), official]
+    return list(dict.fromkeys(found))
 
 
 class Disposition(LetterPart, Archivable, db.Model):

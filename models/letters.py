@@ -1,5 +1,6 @@
 """Request letters (surat permohonan) from an OPD, registered with an agenda number."""
 
+import re
 from datetime import date, datetime, timedelta
 from enum import nonmember
 
@@ -12,8 +13,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     func,
+    or_,
     select,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -34,6 +38,15 @@ DEFAULT_ARCHIVE_CODE = "500.12"
 #: A letter dated longer than this before it was received is saved only once the date is
 #: confirmed: it happens, but far more often the year or the day and month were mistyped.
 LONG_BEFORE = timedelta(days=365)
+
+
+#: An agenda number as the screens show it: 54/2026.
+AGENDA_SHOWN = re.compile(r"(\d{1,9})\s*/\s*(\d{4})")
+
+
+def _like(term: str) -> str:
+    """`term` anywhere in a text, its LIKE wildcards taken literally."""
+    return "%" + re.sub(r"([!%_])", r"!\1", term) + "%"
 
 
 def dated_long_before(letter_date: date, received_on: date) -> bool:
@@ -124,6 +137,30 @@ class RequestLetter(AgencyOwned, Archivable, db.Model):
     @property
     def owner_agency_id(self):
         return self.agency.id if self.agency is not None else self.agency_id
+
+    @classmethod
+    def matching(cls, text: str):
+        """The letters a search for `text` finds: each word is in the agenda number as shown
+        (54/2026, by the unique index), the letter number, the subject, the application's
+        name, or the sending agency's name or short name (a look-up in the small agency
+        table, not a join)."""
+        return and_(true(), *(cls._matching_word(word) for word in text.split()))
+
+    @classmethod
+    def _matching_word(cls, word: str):
+        like = _like(word)
+        found = [cls.number.ilike(like, escape="!"), cls.subject.ilike(like, escape="!"),
+                 cls.application_name.ilike(like, escape="!"),
+                 cls.agency_id.in_(select(Agency.id).where(or_(
+                     Agency.name.ilike(like, escape="!"),
+                     Agency.short_name.ilike(like, escape="!"))))]
+        agenda = AGENDA_SHOWN.fullmatch(word)
+        if agenda:
+            found.append(and_(cls.agenda_number == int(agenda[1]),
+                              cls.agenda_year == int(agenda[2])))
+        elif word.isdigit() and len(word) <= 9:
+            found.append(cls.agenda_number == int(word))
+        return or_(*found)
 
     def before_save(self, at: datetime, by) -> None:
         """Check the letter and, when it is new, give it the year's next agenda number."""

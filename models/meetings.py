@@ -1,6 +1,6 @@
 """Technical meetings (rapat teknis) with the requesting OPD, normally in the Pontive Center."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flask_babel import format_time
 from flask_babel import lazy_gettext as _l
@@ -27,6 +27,8 @@ DEFAULT_PLACE = "Ruang Rapat Pontive Center"
 
 #: How long a meeting holds its room when no end is given.
 LENGTH = timedelta(hours=2)
+#: The usual starts of a meeting: one after the other, they never overlap.
+USUAL_STARTS = (time(8, 30), time(10, 30), time(13, 30))
 
 
 def in_pontive_center(place: str) -> bool:

@@ -33,6 +33,7 @@ document.addEventListener("click", function (event) {
 // field's label.
 window.addEventListener("load", function () {
   window.setTimeout(nameControls, 0);
+  if (window.jQuery) { window.jQuery(document).on("change", "select", nameControls); }
 });
 
 // The widgets in the page's language, and dates typed the office's way. This script runs
@@ -150,6 +151,10 @@ function nameControls() {
     var text = link.getAttribute("data-original-title") || link.getAttribute("title");
     if (text) { link.setAttribute("aria-label", text); }
   });
+  // a chosen item's "x" is the mouse's (tabindex -1; the keyboard deletes it): not a link to
+  // name for a screen reader, which hears the item itself
+  document.querySelectorAll("a.select2-search-choice-close:not([aria-hidden])").forEach(
+    function (close) { close.setAttribute("aria-hidden", "true"); });
   document.querySelectorAll(".select2-container").forEach(function (widget) {
     var field = widget.id.replace(/^s2id_/, "");
     var label = field && document.querySelector('label[for="' + field + '"]');
