@@ -148,7 +148,11 @@ class IssuedDocument(AgencyOwned, db.Model):
     def by_code(cls, session, code: str) -> "IssuedDocument | None":
         if not code or len(code) > 64:
             return None
-        return session.scalar(select(cls).where(cls.code == code))
+        document = session.scalar(select(cls).where(cls.code == code))
+        # MariaDB compares text without regard to case: a code is its exact characters
+        if document is None or not secrets.compare_digest(document.code.encode(), code.encode()):
+            return None
+        return document
 
     @classmethod
     def of_record(cls, session, table: str, record_id: int) -> list["IssuedDocument"]:

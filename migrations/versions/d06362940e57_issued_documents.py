@@ -72,11 +72,7 @@ def downgrade():
         batch_op.drop_column('invitation_date')
         batch_op.drop_column('invitation_number')
 
-    with op.batch_alter_table('issued_document', schema=None) as batch_op:
-        batch_op.drop_index('ix_issued_document_record')
-        batch_op.drop_index(batch_op.f('ix_issued_document_letter_id'))
-        batch_op.drop_index(batch_op.f('ix_issued_document_kind'))
-
+    # its indexes go with it (MariaDB keeps the letter's index for its foreign key)
     op.drop_table('issued_document')
     # ### end Alembic commands ###
     # the issued documents' PDFs went with them
