@@ -105,7 +105,7 @@ def docx_text(data: bytes) -> str:
 
 
 def issued(kind) -> list[IssuedDocument]:
-    db.session.expire_all()
+    db.session.commit()  # a fresh read: what the requests saved since
     return db.session.query(IssuedDocument).filter_by(kind=kind).order_by(
         IssuedDocument.id).all()
 
