@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from .decisions import Decision
+from .documents import IssuedDocument
 from .letters import RequestLetter
 from .meetings import Meeting
 from .users import Role
@@ -15,7 +16,7 @@ from .workflow import DESK, StatusChange
 @dataclass
 class Timeline:
     """The request's path so far, who holds it now and since when, what is due by when, the
-    technical meeting's invitation and the decision with its reason."""
+    technical meeting's invitation, the decision with its reason, and the letters issued."""
 
     letter: RequestLetter
     history: list[StatusChange]
@@ -25,6 +26,7 @@ class Timeline:
     due_at: datetime | None
     meetings: list[Meeting]
     decision: Decision | None
+    documents: list[IssuedDocument]
 
     @classmethod
     def of(cls, letter: RequestLetter, session) -> "Timeline":
@@ -35,7 +37,11 @@ class Timeline:
             .order_by(Meeting.scheduled_at)).all()
         decision = session.scalar(select(Decision).where(
             Decision.letter_id == letter.id, Decision.archived_at.is_(None)))
+        documents = session.scalars(select(IssuedDocument).where(
+            IssuedDocument.letter_id == letter.id, IssuedDocument.pdf_id.is_not(None))
+            .order_by(IssuedDocument.issued_at, IssuedDocument.id)).all()
         return cls(letter=letter, history=history, desk=DESK.get(letter.status),
                    holder=step.holder if step else None,
                    since=history[-1].happened_at if history else letter.received_at,
-                   due_at=step.due_at if step else None, meetings=meetings, decision=decision)
+                   due_at=step.due_at if step else None, meetings=meetings, decision=decision,
+                   documents=documents)

@@ -330,12 +330,16 @@ def test_opd_staff_get_their_own_agencys_documents_only(client, login_as, meetin
     page = client.get(f"/admin/meetings/details/?id={meeting.id}").get_data(as_text=True)
     assert pdf_link in page and document.code in page
     assert 'name="format"' not in page  # reading, not writing letters
+    timeline = client.get(f"/admin/letters/details/?id={meeting.letter_id}")
+    assert pdf_link in timeline.get_data(as_text=True)  # in the request's timeline too
     assert client.get(pdf_link).data == document.pdf.data
     assert _write(client, "meetings", meeting, DocumentKind.MEETING_INVITATION).status_code == 403
     client.logout()
 
     login_as(Role.OPD, agency=make_agency(name="Dinas Pendidikan"))
     assert client.get(f"/admin/meetings/details/?id={meeting.id}").status_code in (302, 404)
+    assert pdf_link not in client.get(f"/admin/letters/details/?id={meeting.letter_id}",
+                                      follow_redirects=True).get_data(as_text=True)
     assert client.get(pdf_link).status_code == 404
     assert _write(client, "meetings", meeting, DocumentKind.MEETING_INVITATION).status_code == 403
     # the paper's own page, reached by the code on it, shows the paper's facts and no more
