@@ -117,6 +117,19 @@ def disposition_sheet(letter: RequestLetter, dispositions: list) -> Paper:
                  values["agenda"], to_local(letter.received_at).date(), signer, values)
 
 
+#: The yearly reports that are printed as documents: report name -> kind.
+YEARLY = {"budget": DocumentKind.BUDGET_DOCUMENT, "annual": DocumentKind.ANNUAL_REPORT}
+
+
+def yearly_report(name: str, year: int, tables: dict, signer, day) -> Paper:
+    """The budgeting document of fiscal `year` or the annual report of `year`, as printed on
+    `day`: its tables are what it says (the office's whole report, never an OPD's part)."""
+    values = {"year": year, "tables": {key: table.to_csv(index=False)
+                                       for key, table in sorted(tables.items())}}
+    signature = signer and Signature(signer.full_name, signer.position, signer.nip, signer.id)
+    return Paper(YEARLY[name], "report", year, None, str(year), day, signature, values)
+
+
 #: The letters a record's detail page offers: resource -> kind -> paper writer.
 WRITERS = {"meeting": {DocumentKind.MEETING_INVITATION: invitation,
                        DocumentKind.MINUTES: minutes},

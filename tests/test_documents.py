@@ -373,3 +373,27 @@ def test_the_disposition_sheet_carries_a_qr_code_of_its_verification_page(client
     client.logout()
     response = client.get(f"/verifikasi/{document.code}")
     assert response.status_code == 200 and "Lembar disposisi" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name, kind, title", [
+    ("budget", DocumentKind.BUDGET_DOCUMENT, "Dokumen penganggaran"),
+    ("annual", DocumentKind.ANNUAL_REPORT, "Laporan Tahunan Aplikasi"),
+])
+def test_the_yearly_reports_carry_a_qr_code_the_opds_part_of_them_none(
+        client, login_as, dinkes, name, kind, title):
+    login_as(Role.KABID)
+    page = client.get(f"/admin/reports/{name}/?year=2025").get_data(as_text=True)
+    [document] = issued(kind)
+    url = f"{BASE}/verifikasi/{document.code}"
+    qr = re.search(r'<img src="(data:image/svg\+xml[^"]+)"[^>]*class="print-qr', page)[1]
+    assert read_qr(HTML(string=f'<img src="{qr}" style="width:60mm">').write_pdf()) == [url]
+    assert document.number == "2025" and document.signer_name == "Dr. Hendra Saputra"
+    client.get(f"/admin/reports/{name}/?year=2025")  # printed again, the same document
+    assert [d.code for d in issued(kind)] == [document.code]
+    client.logout()
+    verified = client.get(f"/verifikasi/{document.code}").get_data(as_text=True)
+    assert title in verified and "2025" in verified
+
+    login_as(Role.OPD, agency=dinkes)
+    page = client.get(f"/admin/reports/{name}/?year=2025").get_data(as_text=True)
+    assert "print-qr" not in page and len(issued(kind)) == 1
