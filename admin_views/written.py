@@ -7,10 +7,11 @@ from io import BytesIO
 from flask import abort, flash, redirect, request, send_file
 from flask_admin import expose
 from flask_login import current_user
+from sqlalchemy import select
 
-from models import DomainError, IssuedDocument, db
+from models import Decision, DomainError, IssuedDocument, Meeting, Outcome, db
 from models.documents import issue
-from models.papers import WRITERS
+from models.papers import WRITERS, invitation, minutes, rejection
 
 from . import printing
 from .base import now
@@ -59,3 +60,24 @@ class WritesDocuments:
                                                            kwargs["model"].id)
             kwargs["writers"] = list(WRITERS[self.resource]) if self.allowed(EDIT) else []
         return super().render(template, **kwargs)
+
+
+#: How many of each letter the demo issues: the latest records' (`flask seed-demo`).
+DEMO_LETTERS = 3
+
+
+def issue_demo_documents(session, at, by) -> int:
+    """Issue the latest meetings' invitations and minutes and the latest rejection letters,
+    PDFs and all, as the Kasi would from the records' pages. Needs a request context (the QR
+    code's link). Returns how many were issued."""
+    latest = select(Meeting).order_by(Meeting.scheduled_at.desc()).limit(DEMO_LETTERS)
+    held = latest.where(Meeting.held_at.is_not(None))
+    rejected = select(Decision).where(Decision.outcome == Outcome.REJECTED).order_by(
+        Decision.decided_at.desc()).limit(DEMO_LETTERS)
+    papers = [*(invitation(session, m) for m in session.scalars(latest)),
+              *(minutes(session, m) for m in session.scalars(held)),
+              *(rejection(session, d) for d in session.scalars(rejected))]
+    for paper in papers:
+        issue(session, paper, at=at, by=by,
+              render=lambda issued, paper=paper: printing.pdf(paper, issued))
+    return len(papers)

@@ -298,6 +298,9 @@ def _follow_up(session, at, rng, letter, users, when: dict, recent: Recent | Non
     meeting = Meeting(letter=letter, scheduled_at=held or from_local(datetime.combine(
                           day, rng.choice(MEETING_TIMES))), place=DEFAULT_PLACE,
                       staff=[kabid, kasi], agencies=[letter.agency], held_at=held)
+    invited = min(to_local(when[S.IN_ANALYSIS]), to_local(meeting.scheduled_at)).date()
+    meeting.invitation_date = invited
+    meeting.invitation_number = f"005/{letter.agenda_number}/Diskominfo-B/{invited:%Y}"
     if held:
         meeting.minutes = MINUTES.format(subject=letter.subject, agency=letter.agency.name)
     save(session, meeting, at=at, by=kasi)  # starts the analysis

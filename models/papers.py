@@ -74,7 +74,8 @@ def rejection(session, decision: Decision) -> Paper:
     letter = decision.letter
     values = _letter_values(letter) | {
         "nature": nature(letter), "attachment": "-",
-        "about": f"Jawaban atas Permohonan {letter.subject}",
+        "about": "Jawaban atas " + (letter.subject if letter.subject.lower().startswith(
+            "permohonan") else f"Permohonan {letter.subject}"),
         "addressees": [letter.agency.name], "reason": decision.reason.strip()}
     return Paper(DocumentKind.REJECTION_LETTER, "decision", decision.id, letter,
                  decision.reply_number.strip(), decision.reply_date,

@@ -164,7 +164,7 @@ def test_the_rejection_letter_carries_the_reason_and_the_reply_number_signed_by_
     word = _write(client, "decisions", rejected, DocumentKind.REJECTION_LETTER, "docx")
     for text in (pdf_text(pdf.data), docx_text(word.data)):
         for value in ("000.8/321/Diskominfo/2025", "Pontianak, 3 Maret 2025",
-                      "Jawaban atas Permohonan Permohonan Aplikasi Antrean",
+                      "Jawaban atas Permohonan Aplikasi Antrean",
                       "Kepala Dinas Kesehatan", "000.8/78/DINKES/2025",
                       "Aplikasi SIMPUS milik Pemerintah Kota sudah memuat antrean.",
                       "Plh. Kepala Dinas Komunikasi dan Informatika", "Budi Santoso",
