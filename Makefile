@@ -157,7 +157,8 @@ standby: standby-tools setup
 
 # The README's screenshots: the browser walks, leaving theirs in docs/screenshots.
 screenshots: browser $(AXE) setup
-	SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_browser_walks.py
+	SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_browser_walks.py \
+	  tests/test_browser_documents.py
 
 lint: $(BIN)/flask
 	$(BIN)/ruff check .
