@@ -22,6 +22,7 @@ from .audit import AuditAction, AuditEntry
 from .contracts import AgencyOwned
 from .db import LabeledEnum, UTCDateTime, db, enum_column
 from .letters import RequestLetter
+from .recording import save
 from .users import User
 
 #: Bytes of randomness in a verification code (32 characters in the link).
@@ -182,8 +183,6 @@ def issue(session, paper: Paper, *, at: datetime, by: User | None,
           render: Callable[[IssuedDocument], bytes] | None = None) -> IssuedDocument:
     """The issued document for `paper`: the one issued before with the same content, else a
     new one with a fresh code (and, given `render`, its PDF, attached)."""
-    from .recording import save  # save() reads the notices, which read the letters
-
     digest = paper.fingerprint()
     earlier = session.scalar(select(IssuedDocument).where(
         IssuedDocument.kind == paper.kind, IssuedDocument.record_table == paper.record_table,
