@@ -38,6 +38,7 @@ from .letters import DispositionView, RequestLetterView
 from .master import AgencyView, EquipmentFaultView, ServiceStandardView, UserView
 from .notices import NoticeView
 from .reports import ReportView
+from .room import RoomView
 from .sop import SopDocumentView, SopPageView
 from .workflow import (
     ActingAssignmentView,
@@ -68,6 +69,7 @@ def init_admin(app) -> Admin:
                         endpoint="dispositions"),
         MeetingView(Meeting, s, name=_l("Technical meetings"), category=followup,
                     endpoint="meetings"),
+        RoomView(name=_l("Pontive Center room"), category=followup, endpoint="room"),
         DecisionView(Decision, s, name=_l("Decisions"), category=followup,
                      endpoint="decisions"),
         RkaItemView(RkaItem, s, name=_l("RKA items"), category=followup, endpoint="rka"),

@@ -2,7 +2,7 @@
 sysadmin."""
 
 from flask import abort, flash, g, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -22,9 +22,9 @@ from models import (
     db,
 )
 
-from .base import ReadOnlyModelView, SecuredModelView
+from .base import PageView, ReadOnlyModelView
 from .paging import parse_id
-from .permissions import EDIT, VIEW, can
+from .permissions import EDIT, can
 from .trail import RECORDS, changes, preload, record_label, record_text
 
 
@@ -82,16 +82,10 @@ ARCHIVABLE = {"letter": RequestLetter, "disposition": Disposition, "meeting": Me
 SHOWN = 100
 
 
-class ArchiveView(BaseView):
+class ArchiveView(PageView):
     """Archived records, latest first, each with a restore button."""
 
     resource = "archive"
-
-    def is_accessible(self):
-        return current_user.is_authenticated and can(current_user.role, VIEW, self.resource)
-
-    def inaccessible_callback(self, name, **kwargs):
-        return SecuredModelView.inaccessible_callback(self, name, **kwargs)
 
     @expose("/")
     def index(self):

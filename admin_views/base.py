@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from flask import abort, current_app, flash, redirect, request, url_for
-from flask_admin import expose
+from flask_admin import BaseView, expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_text
 from flask_admin.contrib.sqla import ModelView
@@ -29,6 +29,19 @@ from .versions import VersionedForms
 def now() -> datetime:
     """The request's moment: read once at the edge, passed into the models."""
     return datetime.now(UTC)
+
+
+class PageView(BaseView):
+    """A page that is not a generated screen, open to the roles that may view `resource`;
+    anyone not logged in is sent to the log-in page, anyone else without the right gets 403."""
+
+    resource: str = ""
+
+    def is_accessible(self):
+        return current_user.is_authenticated and can(current_user.role, VIEW, self.resource)
+
+    def inaccessible_callback(self, name, **kwargs):
+        return SecuredModelView.inaccessible_callback(self, name, **kwargs)
 
 
 class SecuredModelView(CappedLists, VersionedForms, ModelView):

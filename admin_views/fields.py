@@ -8,8 +8,10 @@ from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import DatePickerWidget, DateTimePickerWidget, Select2Field, Select2Widget
 from flask_admin.model.form import converts
+from flask_babel import gettext
+from markupsafe import Markup
 from wtforms import DecimalField, Field, FileField, SelectMultipleField, validators
-from wtforms.widgets import TextInput
+from wtforms.widgets import FileInput, TextInput
 
 from models.bounds import TEXT_LIMIT
 from models.db import MAX_RUPIAH
@@ -90,15 +92,7 @@ class LocalDateField(TypedDateField):
 
     widget = DatePickerWidget()
     shown, picker = DAY_SHOWN, PICKER_DAY
-
-    def hint(self):
-        return day_hint()
-
-    def message(self):
-        return day_message()
-
-    def parse(self, text):
-        return parse_day(text)
+    hint, message, parse = map(staticmethod, (day_hint, day_message, parse_day))
 
 
 class LocalDateTimeField(TypedDateField):
@@ -106,15 +100,7 @@ class LocalDateTimeField(TypedDateField):
 
     widget = DateTimePickerWidget()
     shown, picker = MOMENT_SHOWN, PICKER_MOMENT
-
-    def hint(self):
-        return moment_hint()
-
-    def message(self):
-        return moment_message()
-
-    def parse(self, text):
-        return parse_moment(text)
+    hint, message, parse = map(staticmethod, (moment_hint, moment_message, parse_moment))
 
     def _value(self):
         # a moment with seconds (the default "now") keeps them: cut to the minute, it could
@@ -194,8 +180,23 @@ class EnumListField(SelectMultipleField):
         setattr(obj, name, [self.enum_class(v) for v in self.data or []])
 
 
+class FileChooser(FileInput):
+    """A file input whose button and "no file" text are in the page's language (the browser's
+    own would be in the browser's); panel.js writes the chosen file's name in its place."""
+
+    def __call__(self, field, **kwargs):
+        kwargs["class"] = "custom-file-input"
+        kwargs.setdefault("accept", ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png")
+        return Markup('<div class="custom-file">{}<label class="custom-file-label" for="{}" '
+                      'data-browse="{}">{}</label></div>').format(
+            super().__call__(field, **kwargs), field.id, gettext("Choose a file"),
+            gettext("No file chosen"))
+
+
 class UploadField(FileField):
     """A file picked in the form; the view turns it into an Attachment, never a model attribute."""
+
+    widget = FileChooser()
 
     def populate_obj(self, obj, name):
         pass

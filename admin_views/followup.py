@@ -23,22 +23,24 @@ from .written import WritesDocuments
 
 class MeetingView(WritesDocuments, SecuredModelView):
     resource = "meeting"
-    column_list = ("letter", "scheduled_at", "place", "held_at")
+    column_list = ("letter", "scheduled_at", "ends_at", "place", "held_at")
     column_details_list = ("letter", "invitation_number", "invitation_date", "scheduled_at",
-                           "place", "staff", "agencies", "held_at", "minutes", "minutes_file",
-                           "recommendation")
+                           "ends_at", "place", "staff", "agencies", "held_at", "minutes",
+                           "minutes_file", "recommendation")
     column_export_list = column_details_list
     column_default_sort = ("scheduled_at", True)
     column_searchable_list = ("place", "minutes", "recommendation")
     column_filters = ("scheduled_at", "held_at", "place")
     column_formatters = {"minutes_file": attachment_link("minutes_file")}
-    form_columns = ("letter", "invitation_number", "invitation_date", "scheduled_at", "place",
-                    "staff", "agencies", "held_at", "minutes", "minutes_upload",
+    form_columns = ("letter", "invitation_number", "invitation_date", "scheduled_at", "ends_at",
+                    "place", "staff", "agencies", "held_at", "minutes", "minutes_upload",
                     "recommendation")
     form_extra_fields = {"minutes_upload": UploadField(_l("Minutes file (PDF, JPEG or PNG)"))}
     form_ajax_refs = {"letter": letter_lookup()}
     upload_fields = {"minutes_upload": ("minutes_file", AttachmentKind.MINUTES)}
-    form_args = {"place": {"default": DEFAULT_PLACE}}
+    form_args = {"place": {"default": DEFAULT_PLACE},
+                 "ends_at": {"validators": [validators.Optional()],
+                             "description": _l("Leave empty for two hours after the start.")}}
     def after_model_change(self, form, model, is_created):
         """The SOP's warning: broken equipment in the Pontive Center room must be repaired."""
         faults = EquipmentFault.still_open(db.session) if in_pontive_center(model.place) else []
@@ -50,7 +52,7 @@ class MeetingView(WritesDocuments, SecuredModelView):
     column_labels = {
         "letter": _l("Letter"), "invitation_number": _l("Invitation letter no."),
         "invitation_date": _l("Invitation letter date"),
-        "scheduled_at": _l("Scheduled at"), "place": _l("Place"),
+        "scheduled_at": _l("Scheduled at"), "ends_at": _l("Until"), "place": _l("Place"),
         "staff": _l("Staff attending"), "agencies": _l("Agencies attending"),
         "held_at": _l("Held at"), "minutes": _l("Minutes (notulen)"),
         "minutes_file": _l("Minutes file"), "recommendation": _l("Recommendation"),

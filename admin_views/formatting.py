@@ -9,11 +9,19 @@ import numpy as np
 import pandas as pd
 from babel.dates import get_day_names, get_month_names
 from flask_admin.model import typefmt
-from flask_babel import format_decimal, get_locale, gettext, ngettext, pgettext
+from flask_babel import (
+    format_date,
+    format_decimal,
+    format_time,
+    get_locale,
+    gettext,
+    ngettext,
+    pgettext,
+)
 from markupsafe import Markup, escape
 
 from models.steps import step_label
-from models.timezone import local_date, local_datetime
+from models.timezone import local_date, local_datetime, to_local
 
 from .entry import (
     PICKER_DAY,
@@ -134,11 +142,22 @@ def picker_locale() -> dict:
                                    "%(count)s results; choose with the up and down arrow keys.")}}
 
 
+def local_time(value: datetime | None) -> str:
+    """14:05, office time."""
+    return "" if value is None else format_time(to_local(value), "HH:mm", rebase=False)
+
+
+def weekday_date(value: date) -> str:
+    """Senin, 7 Desember 2026."""
+    return format_date(value, "EEEE, d MMMM y")
+
+
 def register(app) -> None:
     """Make the same formatters available to templates."""
     app.jinja_env.filters.update(local_datetime=local_datetime, local_date=local_date,
                                  rupiah=rupiah, cell=cell, working_time=working_time,
                                  deadline_pill=deadline_pill, waiting_pill=waiting_pill,
-                                 step_label=step_label)
+                                 step_label=step_label, local_time=local_time,
+                                 weekday_date=weekday_date)
     app.jinja_env.globals.update(get_locale=get_locale, picker_locale=picker_locale,
                                  day_hint=day_hint)

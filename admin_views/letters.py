@@ -1,6 +1,6 @@
 """Screens for request letters and their dispositions."""
 
-from flask import abort, flash, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
@@ -13,6 +13,7 @@ from models import (
     Application,
     AttachmentKind,
     Disposition,
+    DomainError,
     Instruction,
     LetterStatus,
     Move,
@@ -22,6 +23,7 @@ from models import (
     db,
     papers,
 )
+from models.comments import COMMENT_LIMIT, Comment, sees_internals
 from models.documents import issue
 from models.recording import save
 from models.steps import step_label
@@ -165,10 +167,43 @@ class RequestLetterView(SecuredModelView):
             model.received_at = now()
         super().on_model_change(form, model, is_created)
 
+    #: Details an OPD does not read: the officials' own step table (the timeline shows the
+    #: OPD its request's path and due times).
+    INTERNAL_DETAILS = ("steps", "history")
+
     def render(self, template, **kwargs):
         if template == self.details_template and "model" in kwargs:
-            kwargs["timeline"] = Timeline.of(kwargs["model"], db.session)
+            viewer = current_user._get_current_object()
+            kwargs["timeline"] = Timeline.of(kwargs["model"], db.session, viewer=viewer)
+            if not sees_internals(viewer.role):
+                kwargs["details_columns"] = [(name, label) for name, label
+                                             in kwargs.get("details_columns", ())
+                                             if name not in self.INTERNAL_DETAILS]
+            kwargs["comment_limit"] = COMMENT_LIMIT
         return super().render(template, **kwargs)
+
+    @expose("/comment/", methods=("POST",))
+    def comment_view(self):
+        """A staff member's comment on the letter's timeline ("@username" tells that
+        colleague); an OPD's letter page has no comments."""
+        letter = self.get_one(request.form.get("id"))
+        if letter is None:
+            abort(404)
+        if not sees_internals(current_user.role):
+            abort(403)
+        at, user = now(), current_user._get_current_object()
+        back = url_for(".details_view", id=letter.id, _anchor="timeline-title")
+        try:
+            save(db.session, Comment(letter=letter, author=user,
+                                     body=request.form.get("body", "")),
+                 at=at, by=user, announce=True)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(back)
+        flash(gettext("Comment added."), "success")
+        return redirect(back)
 
     def is_action_allowed(self, name):
         if name == "send_to_kadis":  # offered to the role the transition table names

@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 from flask import Response, flash, redirect, request, stream_with_context, url_for
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from flask_babel import format_decimal, get_locale, gettext
 from flask_login import current_user
 
@@ -36,11 +36,11 @@ from reports.durations import GROUPINGS
 from reports.export import DIALECTS, dialect_for
 
 from . import printing
-from .base import now
+from .base import PageView, now
 from .entry import parse_day
 from .limits import YEARS
 from .paging import AtLeast, capped_count, parse_id
-from .permissions import EXPORT, ROW_SCOPED, VIEW, can, report_scope
+from .permissions import EXPORT, ROW_SCOPED, can, report_scope
 
 #: Rows a report's screen shows, and counts; the download has them all.
 PAGE_ROWS, COUNT_LIMIT = 500, 10_000
@@ -102,11 +102,10 @@ def _period_from(args) -> Period:
     return Period(first, last)
 
 
-class ReportView(BaseView):
+class ReportView(PageView):
     """Step durations, compliance and overdue: filters, table and downloads."""
 
-    def is_accessible(self):
-        return current_user.is_authenticated and can(current_user.role, VIEW, "report")
+    resource = "report"
 
     @expose("/")
     def index(self):

@@ -1,15 +1,13 @@
 """The SOP page, drawn from data, and its versions (a revision adds one, never overwrites)."""
 
-from flask import redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask import request
+from flask_admin import expose
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from models import ServiceStandard, SopDocument, db
 from models.timezone import to_local
 
-from .base import SecuredModelView, now
-from .permissions import VIEW, can
+from .base import PageView, SecuredModelView, now
 
 FIELDS = ("number", "name", "created_on", "revised_on", "effective", "approver_name",
           "approver_title", "approver_nip", "legal_basis", "qualifications", "related",
@@ -55,14 +53,10 @@ class SopDocumentView(SecuredModelView):
         return super().create_form(obj)
 
 
-class SopPageView(BaseView):
+class SopPageView(PageView):
     """The SOP as printed: identity, basis, requirements and the step table with its standards."""
 
-    def is_accessible(self):
-        return current_user.is_authenticated and can(current_user.role, VIEW, "sop")
-
-    def inaccessible_callback(self, name, **kwargs):
-        return redirect(url_for("auth.login_view", next=request.full_path))
+    resource = "sop"
 
     @expose("/")
     def index(self):

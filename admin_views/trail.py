@@ -28,7 +28,7 @@ RECORDS = {"request_letter": _l("Request letters"), "disposition": _l("Dispositi
            "sop_document": _l("SOP versions"), "agency": _l("Agencies (OPD)"),
            "user_account": _l("Users"), "service_standard": _l("Service standards"),
            "equipment_fault": _l("Equipment faults"), "attachment": _l("Attached file"),
-           "outgoing_mail": _l("Outgoing email")}
+           "outgoing_mail": _l("Outgoing email"), "letter_comment": _l("Comments on letters")}
 #: Fields no screen labels, by what they hold (the same column name means the same thing in
 #: every table).
 FIELDS = {"archived_at": _l("Archived at"), "archived_by_id": _l("Archived by"),
@@ -45,7 +45,7 @@ FIELDS = {"archived_at": _l("Archived at"), "archived_by_id": _l("Archived by"),
           "output": _l("Output"), "to_address": _l("Email address"), "subject": _l("Subject"),
           "body": _l("Text"), "attempts": _l("Attempts"), "sent_at": _l("Sent at"),
           "next_attempt_at": _l("Next attempt at"), "last_error": _l("Last error"),
-          "notice_id": _l("Notice")}
+          "notice_id": _l("Notice"), "author_id": _l("Written by")}
 
 
 def _models() -> dict:

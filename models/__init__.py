@@ -6,6 +6,7 @@ from .applications import Application, ApplicationStatus, Platform
 from .attachments import Attachment, AttachmentKind
 from .audit import AuditAction, AuditEntry
 from .budget import FundingSource, RkaItem, RkaStatus
+from .comments import Comment
 from .db import db
 from .decisions import Decision, Outcome
 from .desk import DeskVisit
@@ -27,7 +28,8 @@ from .workflow import Move, StatusChange
 __all__ = [
     "ActingAssignment", "ActingKind", "AuditAction", "AuditEntry", "LocalHoliday", "Move",
     "PauseReason", "StatusChange", "StepRecord", "WorkSchedule", "SopDocument",
-    "Agency", "AgencyKind", "Application", "ApplicationStatus", "Attachment", "AttachmentKind",
+    "Agency", "AgencyKind", "Comment",
+    "Application", "ApplicationStatus", "Attachment", "AttachmentKind",
     "Decision", "DeskVisit", "Disposition", "DocumentKind", "DomainError", "EquipmentFault",
     "FundingSource", "IssuedDocument",
     "Instruction",

@@ -1,7 +1,8 @@
 """What a record saved through the screens tells whom: the OPD hears of its technical meeting
 and of the decision, the official a disposition goes to hears of it, the clerk of a request
-an OPD submits online, the Kepala Dinas of a letter the clerk forwards; and a step that passed
-its due time is told to its holder and their superior (models/escalation.py).
+an OPD submits online, the Kepala Dinas of a letter the clerk forwards, a colleague of the
+comment that "@"-mentions them; and a step that passed its due time is told to its holder
+and their superior (models/escalation.py).
 
 Records replayed from the paper register or the demo are history, and announce nothing.
 """
@@ -12,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import inspect, select
 
 from .acting import ActingAssignment
+from .comments import Comment
 from .db import db
 from .decisions import Decision, Outcome
 from .dispositions import Disposition
@@ -45,6 +47,10 @@ def announce(record, at: datetime, by, created: bool) -> None:
         for official in officials_of(DESK[status], to_local(at).date()):
             notify_user(official, record, ARRIVALS[status],
                         lambda name: _arrival(record, status, by, at, name), at)
+    elif isinstance(record, Comment) and created:
+        for person in record.mentioned(db.session):
+            notify_user(person, record.letter, NoticeKind.MENTIONED,
+                        lambda name: _mention(record, name), at)
     elif isinstance(record, StepRecord) and record.overdue_notified_at == at:
         for person in _escalation_recipients(record, to_local(at).date()):
             notify_user(person, record.letter, NoticeKind.OVERDUE,
@@ -176,6 +182,18 @@ def _arrival(letter, status, by, at, name: str) -> tuple[str, str]:
                     sender=by.full_name if by is not None else "", when=local_datetime(at))
         todo = _("It waits on your desk in the panel, to be disposed to the Kabid.")
     body = [_("Dear %(name)s,", name=name), "", opening, "", *_letter_facts(letter), "", todo]
+    return subject, "\n".join(body + _footer(letter))
+
+
+def _mention(comment, name: str) -> tuple[str, str]:
+    letter = comment.letter
+    subject = _("%(author)s mentioned you: %(subject)s", author=comment.author.full_name,
+                subject=letter.subject)
+    body = [_("Dear %(name)s,", name=name), "",
+            _("%(author)s mentioned you in a comment on a request letter on %(when)s:",
+              author=comment.author.full_name, when=local_datetime(comment.created_at)), "",
+            comment.body, "", *_letter_facts(letter), "",
+            _("The comment is on the letter's timeline in the panel.")]
     return subject, "\n".join(body + _footer(letter))
 
 

@@ -19,7 +19,7 @@ from .dispositions import Disposition, Instruction
 from .equipment import EquipmentFault
 from .errors import InvalidNip
 from .letters import LetterStatus, RequestKind, RequestLetter, SecurityClass, SpbeCategory, Urgency
-from .meetings import DEFAULT_PLACE, Meeting
+from .meetings import DEFAULT_PLACE, LENGTH, Meeting
 from .nip import parse_nip
 from .office_calendar import office_calendar
 from .recording import save
@@ -96,7 +96,8 @@ KADIS_ORDERS = [[Instruction.PROCESS], [Instruction.PROCESS, Instruction.REVIEW]
                 [Instruction.RESPOND]]
 KABID_ORDERS = [[Instruction.REVIEW, Instruction.COORDINATE],
                 [Instruction.COORDINATE, Instruction.SCHEDULE_MEETING], [Instruction.PROCESS]]
-MEETING_TIMES = [time(9), time(10), time(13, 30), time(14)]
+#: The Pontive Center's slots for a two-hour meeting: the room is never booked twice.
+MEETING_TIMES = [time(8, 30), time(10, 30), time(13, 30)]
 #: Letters arrive from the opening of the office, over 8.5 hours.
 OPEN = time(7, 30)
 
@@ -181,17 +182,38 @@ LEAD = {S.REGISTERED: (10, 40), S.AT_KADIS: (30, 300), S.AT_KABID: (3, 14),
         S.AT_KASI: (10, 50), S.IN_ANALYSIS: (300, 1500), "held": (5, 60)}
 
 
-def _recent_moments(rng, at, recent: Recent) -> dict:
+def _taken(booked: list, start: datetime) -> bool:
+    return any(abs(start - other) < LENGTH for other in booked)
+
+
+def _book(rng, booked: list, day) -> datetime:
+    """A slot when the Pontive Center is free, on `day` or the first working day after it."""
+    while True:
+        while day.weekday() >= 5:  # no meetings at the weekend
+            day += timedelta(days=1)
+        free = [start for start in (from_local(datetime.combine(day, t)) for t in MEETING_TIMES)
+                if not _taken(booked, start)]
+        if free:
+            booked.append(start := rng.choice(free))
+            return start
+        day += timedelta(days=1)
+
+
+def _recent_moments(rng, at, recent: Recent, booked: list) -> dict:
     """When each event of a recent letter happened, walked back from when it reached its desk."""
     last = "held" if recent.status is S.IN_ANALYSIS and not recent.paused else recent.status
     events = EVENTS[:EVENTS.index(last) + 1]
     when = {last: office_before(at, recent.ago)}
+    while last == "held" and _taken(booked, when[last]):  # the room was taken: held earlier
+        when[last] = office_before(when[last], 2 * LENGTH.seconds // 60)
+    if last == "held":
+        booked.append(when[last])
     for event, following in zip(events[-2::-1], events[:0:-1], strict=True):
         when[event] = office_before(when[following], rng.randint(*LEAD[event]))
     return when
 
 
-def _past_follow_up(rng, received: datetime) -> dict:
+def _past_follow_up(rng, received: datetime, booked: list) -> dict:
     """When each event of a decided letter happened, walked forward from its arrival."""
     when = {S.REGISTERED: received}
     when[S.AT_KADIS] = received + timedelta(minutes=rng.randint(15, 70))
@@ -200,10 +222,8 @@ def _past_follow_up(rng, received: datetime) -> dict:
     when[S.AT_KASI] = (_office_after(when[S.AT_KABID], rng.randint(40, 1000)) if late
                        else when[S.AT_KABID] + timedelta(minutes=rng.randint(3, 14)))
     when[S.IN_ANALYSIS] = _office_after(when[S.AT_KASI], rng.choice([20, 35, 50, 90]))
-    day = to_local(when[S.IN_ANALYSIS]).date() + timedelta(days=rng.randint(1, 7))
-    while day.weekday() >= 5:  # no meetings at the weekend
-        day += timedelta(days=1)
-    when["held"] = from_local(datetime.combine(day, rng.choice(MEETING_TIMES)))
+    when["held"] = _book(rng, booked, to_local(when[S.IN_ANALYSIS]).date()
+                         + timedelta(days=rng.randint(1, 7)))
     when[S.ACCEPTED] = _office_after(when["held"], rng.choice([5, 10, 15, 20, 30, 240, 900]))
     return when
 
@@ -226,9 +246,10 @@ def _seed_letters(session, at, rng, agencies, apps, users) -> None:
     online = next(opd for opd in users.values() if opd.role is Role.OPD)
     mine = next(i for i, (agency, _, _) in enumerate(requests) if agency is online.agency)
     requests.insert(0, requests.pop(mine))  # the OPD's own request is the one sent online
-    plans = [(_recent_moments(rng, at, recent), recent) for recent in
+    booked = []  # the Pontive Center's meetings so far
+    plans = [(_recent_moments(rng, at, recent, booked), recent) for recent in
              sorted(RECENT, key=lambda recent: not recent.online)]
-    plans += [(_past_follow_up(rng, received), None)
+    plans += [(_past_follow_up(rng, received, booked), None)
               for received in _past_moments(rng, at, len(requests) - len(RECENT))]
     agenda, numbers = Counter(), {}
     ordered = sorted(zip(plans, requests, strict=True), key=lambda pair: pair[0][0][S.REGISTERED])
@@ -257,7 +278,7 @@ def _seed_letters(session, at, rng, agencies, apps, users) -> None:
             registered_at=received if sent_online else received + timedelta(minutes=2)),
             at=at, by=online if sent_online else users["tu"])
         session.flush()
-        _follow_up(session, at, rng, letter, users, when, recent)
+        _follow_up(session, at, rng, letter, users, when, recent, booked)
 
 
 def _dispose(session, at, rng, letter, giver, taker, moment, unread: bool) -> Disposition:
@@ -275,7 +296,8 @@ def _scan(name, at) -> Attachment:
     return Attachment.from_bytes(AttachmentKind.LETTER_SCAN, "surat-permohonan.pdf", content, at)
 
 
-def _follow_up(session, at, rng, letter, users, when: dict, recent: Recent | None) -> None:
+def _follow_up(session, at, rng, letter, users, when: dict, recent: Recent | None,
+               booked: list) -> None:
     """Walk a letter through the SOP's events in `when`, by the same model methods as the
     screens: a recent letter as far as RECENT says, an older one decided."""
     if S.AT_KADIS not in when:
@@ -292,12 +314,10 @@ def _follow_up(session, at, rng, letter, users, when: dict, recent: Recent | Non
     if S.IN_ANALYSIS not in when:
         return
     held = when.get("held")
-    day = to_local(at).date() + timedelta(days=rng.randint(1, 4))
-    while day.weekday() >= 5:  # no meetings at the weekend
-        day += timedelta(days=1)
-    meeting = Meeting(letter=letter, scheduled_at=held or from_local(datetime.combine(
-                          day, rng.choice(MEETING_TIMES))), place=DEFAULT_PLACE,
-                      staff=[kabid, kasi], agencies=[letter.agency], held_at=held)
+    meeting = Meeting(letter=letter, scheduled_at=held or _book(
+                          rng, booked, to_local(at).date() + timedelta(days=rng.randint(1, 4))),
+                      place=DEFAULT_PLACE, staff=[kabid, kasi], agencies=[letter.agency],
+                      held_at=held)
     invited = min(to_local(when[S.IN_ANALYSIS]), to_local(meeting.scheduled_at)).date()
     meeting.invitation_date = invited
     meeting.invitation_number = f"005/{letter.agenda_number}/Diskominfo-B/{invited:%Y}"

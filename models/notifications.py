@@ -27,11 +27,13 @@ class NoticeKind(LabeledEnum):
     FORWARDED = "forwarded"
     SUBMITTED = "submitted"
     OVERDUE = "overdue"
+    MENTIONED = "mentioned"
     LABELS = nonmember({"meeting_scheduled": _l("Technical meeting scheduled"),
                         "decided": _l("Request decided"), "disposed": _l("Letter disposed"),
                         "forwarded": _l("Letter forwarded to the Kepala Dinas"),
                         "submitted": _l("Request submitted online"),
-                        "overdue": _l("SOP step overdue")})
+                        "overdue": _l("SOP step overdue"),
+                        "mentioned": _l("Mentioned in a comment")})
 
 
 class Notice(Addressed, db.Model):

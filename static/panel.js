@@ -159,3 +159,11 @@ function nameControls() {
     }
   });
 }
+
+// A chosen file's name in its chooser's label (Bootstrap's custom file input shows the label).
+document.querySelectorAll(".custom-file-input").forEach(function (input) {
+  input.addEventListener("change", function () {
+    var label = input.parentElement.querySelector(".custom-file-label");
+    if (label && input.files.length) { label.textContent = input.files[0].name; }
+  });
+});

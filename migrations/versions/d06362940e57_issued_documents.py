@@ -1,7 +1,7 @@
 """issued documents with their verification codes; the meeting's invitation number and date
 
 Revision ID: d06362940e57
-Revises: 7012a7dcae42
+Revises: b3c8e1f0a7d2
 Create Date: 2026-12-03 18:01:10.548563
 
 """
@@ -23,7 +23,7 @@ def _kinds(kinds):
 
 # revision identifiers, used by Alembic.
 revision = 'd06362940e57'
-down_revision = '7012a7dcae42'
+down_revision = 'b3c8e1f0a7d2'
 branch_labels = None
 depends_on = None
 
