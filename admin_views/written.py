@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from models import Decision, DomainError, IssuedDocument, Meeting, Outcome, db
-from models.documents import issue
+from models.documents import FILE_NAMES, issue
 from models.papers import WRITERS, invitation, minutes, rejection
 
 from . import printing
@@ -49,7 +49,7 @@ class WritesDocuments:
             flash(str(exc), "error")
             return redirect(self.get_url(".details_view", id=record.id))
         data = document.pdf.data if file_format == "pdf" else printing.docx(paper, document)
-        name = f"{kind.value}-{record.id}.{file_format}"
+        name = f"{FILE_NAMES[kind]}-{record.id}.{file_format}"
         return send_file(BytesIO(data), mimetype=FORMATS[file_format], as_attachment=True,
                          download_name=name)
 

@@ -46,6 +46,12 @@ class DocumentKind(LabeledEnum):
     })
 
 
+#: The PDF's file name, as the office names the paper: <name>-<record>.pdf.
+FILE_NAMES = {DocumentKind.MEETING_INVITATION: "undangan-rapat-teknis",
+              DocumentKind.REJECTION_LETTER: "surat-balasan-penolakan",
+              DocumentKind.MINUTES: "notulen-rapat-teknis"}
+
+
 #: What each kind of paper prints of its records, by table: a later change to one of these
 #: columns makes the paper out of date. The record's own row and its letter's row are read.
 PRINTED = {
@@ -201,6 +207,7 @@ def issue(session, paper: Paper, *, at: datetime, by: User | None,
         issued_by_id=by.id if by else None)
     if render is not None:
         document.pdf = Attachment.from_bytes(AttachmentKind.ISSUED_DOCUMENT,
-                                             f"{paper.kind.value}-{paper.record_id}.pdf",
+                                             f"{FILE_NAMES.get(paper.kind, paper.kind.value)}-"
+                                             f"{paper.record_id}.pdf",
                                              render(document), at, by)
     return save(session, document, at=at, by=by)

@@ -22,11 +22,16 @@ def test_the_kasi_writes_the_invitation_and_a_reader_checks_it_without_logging_i
         invitation.get_by_role("button", name="PDF").click()
     pdf = download.value.path().read_bytes()
     page.reload()
-    assert "meeting_invitation" in page.locator(".issued-documents").inner_text()
+    assert "undangan-rapat-teknis-" in page.locator(".issued-documents").inner_text()
     desk.shot("documents-meeting")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", "-",
                     str(SCREENSHOTS / "documents-invitation-pdf")], input=pdf, check=True)
+    timeline = desk.open(f"/admin/letters/details/?id={meeting.letter_id}")
+    entry = timeline.locator("li").filter(has_text="Dokumen diterbitkan: Undangan rapat teknis")
+    assert "005/112/Diskominfo-B/2025" in entry.inner_text()
+    entry.scroll_into_view_if_needed()
+    desk.shot("documents-timeline")
     assert desk.errors == []
     desk.close()
 
