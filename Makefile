@@ -14,7 +14,7 @@ BIND ?= 127.0.0.1:8000
 DEV_SECRET_KEY := dev-only-change-me
 
 .PHONY: run serve load screenshots test setup translations messages lint clean lock browser \
-  spreadsheet standby standby-tools
+  spreadsheet standby standby-tools pdf document-tools
 
 #: The lock: every package of the app and its `test` extra, pinned with hashes, for every
 #: platform and Python from 3.11 (`make lock` writes it; see "Dependencies" in the README).
@@ -72,7 +72,19 @@ else \
 fi
 endef
 
-setup: $(BIN)/flask translations
+setup: $(BIN)/flask translations pdf
+
+# What WeasyPrint draws the official letters' PDFs with (Pango) and the font they are set in
+# (Liberation Sans, Arial's metrics): the system's, never downloaded by the app.
+pdf:
+	@{ ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null | grep -q libpangoft2-1.0.so.0 || { $(call apt_need,libpango-1.0-0 libpangoft2-1.0-0); }
+	@fc-list 2>/dev/null | grep -qi "Liberation Sans" || { $(call apt_need,fontconfig fonts-liberation2); }
+
+# What the tests read the letters with, as their readers would: the PDF's text (pdftotext),
+# its page as an image (pdftoppm) and the QR code on it (zbarimg).
+document-tools:
+	@command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || { $(call apt_need,poppler-utils); }
+	@command -v zbarimg >/dev/null || { $(call apt_need,zbar-tools); }
 
 translations: $(BIN)/flask
 	$(BIN)/pybabel compile --statistics -f -d translations -D "messages admin wtforms"
@@ -126,7 +138,7 @@ standby-tools:
 # After the suite on PostgreSQL, the province deployment the README describes is checked on
 # that server (bench/standby_check.py, about a minute): a streaming standby made with
 # pg_basebackup -R, read by the reports, promoted, and removed.
-test: browser spreadsheet $(AXE) setup \
+test: browser spreadsheet document-tools $(AXE) setup \
   $(if $(filter postgresql%,$(TEST_DATABASE_URLS)),standby-tools)
 	@for url in $(TEST_DATABASE_URLS); do \
 	  echo "== tests on $${url%%://*}"; \

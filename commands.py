@@ -291,8 +291,15 @@ def register_commands(app) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Load the reference data and the demo (fictional staff, a year of requests)."""
+        from admin_views.written import issue_demo_documents
         from models.demo import DEMO_PASSWORD, seed_demo
-        users = seed_demo(db.session, at=datetime.now(UTC))
+        at = datetime.now(UTC)
+        users = seed_demo(db.session, at=at)
+        kasi = next(user for user in users if user.role is Role.KASI)
+        # the letters' QR codes link to PUBLIC_BASE_URL, else to the address `make run` serves
+        base = current_app.config["PUBLIC_BASE_URL"] or "http://127.0.0.1:5000"
+        with current_app.test_request_context(base_url=base):
+            issue_demo_documents(db.session, at, kasi)
         db.session.commit()
         click.echo(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
         for user in users:

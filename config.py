@@ -49,6 +49,16 @@ class Config:
         "AUDIT_CHECKPOINT_FILE", str(HERE / "instance" / "audit-checkpoints.jsonl"))
     #: The office's address under the heading of printed pages (the kop surat).
     OFFICE_ADDRESS = os.environ.get("OFFICE_ADDRESS", "")
+    #: The panel's public address as the office's readers reach it ("https://sop.pontianak.go.id"):
+    #: the QR code on every printed document links there. Empty: the address of the request
+    #: that printed it.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    #: The folder of the letters' templates (<kind>.html for the PDF, <kind>.docx for the
+    #: DOCX): the system administrator may point it at a copy with the office's own wording.
+    DOCUMENT_TEMPLATES = os.environ.get("DOCUMENT_TEMPLATES",
+                                        str(HERE / "templates" / "documents"))
+    #: Unknown codes one address may ask the public verification page for before a pause.
+    VERIFICATION_MISSES_PER_ADDRESS = "30 per 15 minutes"
     #: Where the home page keeps its drawn charts: each process on its own by default; with
     #: several app servers, "RedisCache" and CACHE_REDIS_URL share one.
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")

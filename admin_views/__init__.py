@@ -26,7 +26,7 @@ from models import (
     db,
 )
 
-from . import errors, formatting, notices, security
+from . import errors, formatting, notices, security, verification
 from .attachments import bp as attachments_bp
 from .audit import ArchiveView, AuditEntryView
 from .auth import AuthView
@@ -106,4 +106,5 @@ def init_admin(app) -> Admin:
     formatting.register(app)
     notices.register(app)
     errors.register(app)
+    verification.register(app)
     return admin

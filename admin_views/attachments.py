@@ -6,7 +6,7 @@ from flask import Blueprint, abort, send_file
 from flask_login import current_user, login_required
 from flask_talisman import Talisman
 
-from models import Attachment, Meeting, RequestLetter, db
+from models import Attachment, IssuedDocument, Meeting, RequestLetter, db
 
 from .paging import parse_id
 from .permissions import VIEW, can, scope
@@ -15,7 +15,8 @@ bp = Blueprint("attachments", __name__)
 
 #: Which records hold attachments: (resource, model, the attachment's key column).
 HOLDERS = (("letter", RequestLetter, RequestLetter.scan_id),
-           ("meeting", Meeting, Meeting.minutes_file_id))
+           ("meeting", Meeting, Meeting.minutes_file_id),
+           ("letter", IssuedDocument, IssuedDocument.pdf_id))
 
 
 def may_see(user, attachment_id: int) -> bool:

@@ -33,24 +33,26 @@ from .letters import attachment_link
 from .lookups import accepted_decision_lookup, letter_lookup
 from .workbench import LABELS as MOVE_LABELS
 from .workbench import OpenedFromLetter, free_meeting_slot
+from .written import WritesDocuments
 
 #: Accounts that are not the office's staff: they attend a meeting as their agency.
 OUTSIDE_THE_OFFICE = (Role.OPD,)
 
 
-class MeetingView(OpenedFromLetter, SecuredModelView):
+class MeetingView(OpenedFromLetter, WritesDocuments, SecuredModelView):
     resource = "meeting"
     column_list = ("letter", "scheduled_at", "ends_at", "place", "held_at")
-    column_details_list = ("letter", "scheduled_at", "ends_at", "place", "staff", "agencies",
-                           "held_at",
-                           "minutes", "minutes_file", "recommendation")
+    column_details_list = ("letter", "invitation_number", "invitation_date", "scheduled_at",
+                           "ends_at", "place", "staff", "agencies", "held_at", "minutes",
+                           "minutes_file", "recommendation")
     column_export_list = column_details_list
     column_default_sort = ("scheduled_at", True)
     column_searchable_list = ("place", "minutes", "recommendation")
     column_filters = ("scheduled_at", "held_at", "place")
     column_formatters = {"minutes_file": attachment_link("minutes_file")}
-    form_columns = ("letter", "scheduled_at", "ends_at", "place", "staff", "agencies", "held_at",
-                    "minutes", "minutes_upload", "recommendation")
+    form_columns = ("letter", "invitation_number", "invitation_date", "scheduled_at", "ends_at",
+                    "place", "staff", "agencies", "held_at", "minutes", "minutes_upload",
+                    "recommendation")
     form_extra_fields = {"minutes_upload": UploadField(_l("Minutes file (PDF, JPEG or PNG)"))}
     form_ajax_refs = {"letter": letter_lookup()}
     upload_fields = {"minutes_upload": ("minutes_file", AttachmentKind.MINUTES)}
@@ -96,15 +98,16 @@ class MeetingView(OpenedFromLetter, SecuredModelView):
                           items=", ".join(f.item for f in faults)), "warning")
 
     column_labels = {
-        "letter": _l("Letter"), "scheduled_at": _l("Scheduled at"), "ends_at": _l("Until"),
-        "place": _l("Place"),
+        "letter": _l("Letter"), "invitation_number": _l("Invitation letter no."),
+        "invitation_date": _l("Invitation letter date"),
+        "scheduled_at": _l("Scheduled at"), "ends_at": _l("Until"), "place": _l("Place"),
         "staff": _l("Staff attending"), "agencies": _l("Agencies attending"),
         "held_at": _l("Held at"), "minutes": _l("Minutes (notulen)"),
         "minutes_file": _l("Minutes file"), "recommendation": _l("Recommendation"),
     }
 
 
-class DecisionView(OpenedFromLetter, SecuredModelView):
+class DecisionView(OpenedFromLetter, WritesDocuments, SecuredModelView):
     resource = "decision"
     author_field = "decided_by"
     column_list = ("letter", "outcome", "decided_at", "decided_by", "budget_year",

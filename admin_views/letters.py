@@ -23,9 +23,11 @@ from models import (
     SecurityClass,
     Urgency,
     db,
+    papers,
 )
 from models.comments import COMMENT_LIMIT, Comment, sees_internals
 from models.dispositions import CHAIN, USUAL_INSTRUCTIONS, recipients
+from models.documents import issue
 from models.office_calendar import office_calendar
 from models.recording import save
 from models.steps import step_label
@@ -34,6 +36,7 @@ from models.timezone import to_local
 from models.workflow import TRANSITIONS
 from models.write_turn import begin_write
 
+from . import printing
 from .attachments import SHOWN
 from .base import SecuredModelView, now
 from .fields import UploadField
@@ -252,6 +255,8 @@ class RequestLetterView(SecuredModelView):
     def sheet_view(self):
         """The letter's lembar disposisi, printable on one A5 page; dispositions only for
         the roles that may read them."""
+        db.session.commit()  # issuing the sheet writes: the write turn, before reading
+        begin_write(db.session)
         letter = self.get_one(request.args.get("id"))
         if letter is None:
             abort(404)
@@ -259,10 +264,16 @@ class RequestLetterView(SecuredModelView):
         dispositions = scope(db.session.query(Disposition), Disposition, current_user).filter(
             Disposition.letter_id == letter.id).order_by(
             Disposition.disposed_at, Disposition.id).all() if shown else []
+        user = current_user._get_current_object()
+        document = issue(db.session, papers.disposition_sheet(letter, dispositions), at=now(),
+                         by=user)
+        db.session.commit()
+        link = printing.verification_url(document)
         return self.render("disposition_sheet.html", letter=letter, nature=_nature(letter),
                            dispositions=dispositions, dispositions_shown=shown,
                            blank_rows=max(0, SHEET_ROWS - len(dispositions)),
-                           instructions=list(Instruction))
+                           instructions=list(Instruction), document=document,
+                           verification_url=link, qr=printing.qr_data_uri(link))
 
 
 def _chain_roles(letter, user, day):

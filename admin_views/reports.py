@@ -14,8 +14,10 @@ from flask_admin import expose
 from flask_babel import format_decimal, get_locale, gettext
 from flask_login import current_user
 
-from models import Agency, Role, User, db
+from models import Agency, Role, User, db, papers
+from models.documents import issue
 from models.timezone import OFFICE_TZ
+from models.write_turn import begin_write
 from reports import downloads
 from reports.catalogue import (
     COLUMNS,
@@ -33,11 +35,12 @@ from reports.downloads import VALUE_LABELS, XLSX, download, filename, step_repor
 from reports.durations import GROUPINGS
 from reports.export import DIALECTS, dialect_for
 
+from . import printing
 from .base import PageView, now
 from .entry import parse_day
 from .limits import YEARS
 from .paging import AtLeast, capped_count, parse_id
-from .permissions import EXPORT, can, report_scope
+from .permissions import EXPORT, ROW_SCOPED, can, report_scope
 
 #: Rows a report's screen shows, and counts; the download has them all.
 PAGE_ROWS, COUNT_LIMIT = 500, 10_000
@@ -162,6 +165,21 @@ class ReportView(PageView):
             return _refuse(refusal)
         return attachment(*download(name, period, tables, fmt, asked_dialect()))
 
+    @staticmethod
+    def _issued(kind, year, tables, signer) -> dict | None:
+        """The office's report printed as a document, with its QR code; an OPD's own part
+        of it is not one."""
+        if current_user.role in ROW_SCOPED:
+            return None
+        at = now()
+        paper = papers.yearly_report(kind, year, tables, signer, at.astimezone(OFFICE_TZ).date())
+        db.session.commit()  # the write turn before the write, as every write takes it
+        begin_write(db.session)
+        document = issue(db.session, paper, at=at, by=current_user._get_current_object())
+        db.session.commit()
+        url = printing.verification_url(document)
+        return {"document": document, "url": url, "qr": printing.qr_data_uri(url)}
+
     @expose("/<any(budget, annual):kind>/")
     def yearly_view(self, kind):
         """The budget document or the annual report, printable on A4, with downloads."""
@@ -174,7 +192,9 @@ class ReportView(PageView):
             period = Period(date(year, 1, 1), date(year, 12, 31))
             return self._whole(kind, period, fmt, build(kind, period, scope, pd.Timestamp(now())))
         kadis = db.session.query(User).filter_by(role=Role.KADIS, active=True).first()
-        return self.render(f"report_{kind}.html", year=year, tables=yearly(kind, year, scope),
+        tables = yearly(kind, year, scope)
+        return self.render(f"report_{kind}.html", year=year, tables=tables,
+                           check=self._issued(kind, year, tables, kadis),
                            columns=COLUMNS, title=TITLES[kind], signer=kadis,
                            can_export=can(current_user.role, EXPORT, "report"), name=kind,
                            labels=VALUE_LABELS, dialect=asked_dialect(), dialects=DIALECTS)

@@ -11,6 +11,7 @@ from .db import db
 from .decisions import Decision, Outcome
 from .desk import DeskVisit
 from .dispositions import Disposition, Instruction
+from .documents import DocumentKind, IssuedDocument
 from .equipment import EquipmentFault
 from .errors import DomainError
 from .letters import LetterStatus, RequestKind, RequestLetter, SecurityClass, SpbeCategory, Urgency
@@ -29,7 +30,8 @@ __all__ = [
     "PauseReason", "StatusChange", "StepRecord", "WorkSchedule", "SopDocument",
     "Agency", "AgencyKind", "Comment",
     "Application", "ApplicationStatus", "Attachment", "AttachmentKind",
-    "Decision", "DeskVisit", "Disposition", "DomainError", "EquipmentFault", "FundingSource",
+    "Decision", "DeskVisit", "Disposition", "DocumentKind", "DomainError", "EquipmentFault",
+    "FundingSource", "IssuedDocument",
     "Instruction",
     "Language", "LetterStatus", "Meeting", "Outcome", "Platform", "RequestKind", "RequestLetter",
     "RkaItem", "RkaStatus", "Role", "SecurityClass", "ServiceStandard", "SpbeCategory", "Urgency",

@@ -24,7 +24,9 @@ SIGNATURES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg",
 class AttachmentKind(LabeledEnum):
     LETTER_SCAN = "letter_scan"
     MINUTES = "minutes"
-    LABELS = nonmember({"letter_scan": _l("Scanned letter"), "minutes": _l("Meeting minutes")})
+    ISSUED_DOCUMENT = "issued_document"
+    LABELS = nonmember({"letter_scan": _l("Scanned letter"), "minutes": _l("Meeting minutes"),
+                        "issued_document": _l("Issued document")})
 
 
 class Attachment(db.Model):

@@ -327,6 +327,9 @@ def _follow_up(session, at, rng, letter, users, when: dict, recent: Recent | Non
                           rng, booked, to_local(at).date() + timedelta(days=rng.randint(1, 4))),
                       place=DEFAULT_PLACE, staff=[kabid, kasi], agencies=[letter.agency],
                       held_at=held)
+    invited = min(to_local(when[S.IN_ANALYSIS]), to_local(meeting.scheduled_at)).date()
+    meeting.invitation_date = invited
+    meeting.invitation_number = f"005/{letter.agenda_number}/Diskominfo-B/{invited:%Y}"
     if held:
         meeting.minutes = MINUTES.format(subject=letter.subject, agency=letter.agency.name)
     save(session, meeting, at=at, by=kasi)  # starts the analysis

@@ -1,10 +1,10 @@
 """Technical meetings (rapat teknis) with the requesting OPD, normally in the Pontive Center."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import format_time
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, String, Table, Text, func, select
+from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, func, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from .agencies import Agency
@@ -77,6 +77,9 @@ class Meeting(LetterPart, Archivable, db.Model):
     minutes_file_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
     recommendation: Mapped[str | None] = mapped_column(Text)
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    #: The invitation letter's number and date (naskah dinas), as the office registered it.
+    invitation_number: Mapped[str | None] = mapped_column(String(100))
+    invitation_date: Mapped[date | None] = mapped_column(Date)
 
     letter: Mapped[RequestLetter] = relationship()
     staff: Mapped[list[User]] = relationship(secondary=meeting_staff)
@@ -123,6 +126,8 @@ class Meeting(LetterPart, Archivable, db.Model):
             raise DomainError(_l("A meeting cannot be held in the future."))
         if self.held_at and self.held_at < self.letter.received_at:
             raise DomainError(_l("A meeting cannot be held before the letter was received."))
+        if self.invitation_date and self.invitation_date > to_local(self.scheduled_at).date():
+            raise DomainError(_l("The invitation cannot be dated after the meeting."))
         if (self.minutes or self.recommendation) and not self.held_at:
             raise DomainError(_l("Record when the meeting was held before its minutes."))
         if self.id is None and self.letter.status is LetterStatus.AT_KASI:

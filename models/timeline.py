@@ -65,5 +65,3 @@ class Timeline:
         timeline.entries = sorted(Entries(session, letter, internal).entries(
             history, steps, meetings, decision), key=lambda e: (e.at, RANK[e.kind]))
         return timeline
-
-

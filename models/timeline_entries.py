@@ -13,6 +13,7 @@ from .budget import RkaItem
 from .comments import Comment
 from .decisions import Outcome
 from .dispositions import Disposition
+from .documents import IssuedDocument
 from .notifications import Notice
 from .steps import PauseReason, step_label
 from .timezone import local_date, local_datetime
@@ -37,7 +38,8 @@ class Entry:
 
 #: Order of entries at the same moment: the move first, then what made or followed it.
 RANK = {"received": 0, "file": 1, "status": 2, "disposition": 3, "meeting": 4, "held": 5,
-        "decision": 6, "rka": 7, "pause": 8, "resume": 9, "read": 10, "comment": 11}
+        "decision": 6, "document": 7, "rka": 8, "pause": 9, "resume": 10, "read": 11,
+        "comment": 12}
 
 
 class Entries:
@@ -53,6 +55,7 @@ class Entries:
                  *self._meetings(meetings, trail), *self._decision(decision)]
         files = [self.letter.scan] + [m.minutes_file for m in meetings if self.internal]
         found += self._files([file for file in files if file is not None])
+        found += self._documents()
         if self.internal:
             found += [*self._dispositions(), *self._notice_reads(), *self._rka_entries(rka, trail),
                       *self._pauses(steps, trail), *self._comments()]
@@ -129,6 +132,21 @@ class Entries:
                       _("File attached: %(kind)s", kind=file.kind.label),
                       link=(file.filename, "attachments.download", {"attachment_id": file.id}))
                 for file in files]
+
+    def _documents(self) -> list[Entry]:
+        """The letters issued from the request's records, each with its PDF."""
+        rows = self.session.scalars(select(IssuedDocument).where(
+            IssuedDocument.letter_id == self.letter.id, IssuedDocument.pdf_id.is_not(None))
+            .options(joinedload(IssuedDocument.pdf), joinedload(IssuedDocument.issued_by))
+            .order_by(IssuedDocument.issued_at, IssuedDocument.id)).all()
+        return [Entry(document.issued_at, "document",
+                      document.issued_by if self.internal else None,
+                      _("Document issued: %(kind)s", kind=document.kind.label),
+                      [" · ".join(filter(None, (document.number,
+                                                local_date(document.document_date))))],
+                      link=(document.pdf.filename, "attachments.download",
+                            {"attachment_id": document.pdf_id}))
+                for document in rows]
 
     # the office's own record
     def _dispositions(self) -> list[Entry]:

@@ -2,7 +2,17 @@
 
 from datetime import UTC, datetime
 
-from models import AgencyKind, LetterStatus, RequestLetter, Role, StepRecord, User, db
+from models import (
+    AgencyKind,
+    DocumentKind,
+    IssuedDocument,
+    LetterStatus,
+    RequestLetter,
+    Role,
+    StepRecord,
+    User,
+    db,
+)
 from models.demo import DEMO_PASSWORD
 
 from .builders import make_agency
@@ -22,10 +32,16 @@ def test_seed_demo_loads_pontianak_and_a_log_in_for_every_role(app, client):
     for user in db.session.query(User).filter(User.role != Role.OPD):
         assert user.username in result.output
     letters = db.session.query(RequestLetter).count()
+    # the demo's letters issued, PDF and QR code and all: invitations, minutes, rejections
+    issued = {d.kind for d in db.session.query(IssuedDocument) if d.pdf is not None}
+    assert issued == {DocumentKind.MEETING_INVITATION, DocumentKind.MINUTES,
+                      DocumentKind.REJECTION_LETTER}
+    documents = db.session.query(IssuedDocument).count()
     again = app.test_cli_runner().invoke(args=["seed-demo"])
     assert again.exit_code == 0
     db.session.commit()
     assert db.session.query(RequestLetter).count() == letters
+    assert db.session.query(IssuedDocument).count() == documents  # the same, not issued again
     supervisor = db.session.query(User).filter_by(role=Role.SUPERVISOR).first()
     assert client.login(supervisor.username, DEMO_PASSWORD).status_code == 302
     assert client.get("/admin/").status_code == 200
