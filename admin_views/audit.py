@@ -44,6 +44,14 @@ def _changes_text(view, context, model, name):
     return "\n".join(f"{field}: {old} → {new}" for field, old, new in changes(model))
 
 
+class RecordFilter(FilterEqual):
+    """The trail's entries about one kind of record, chosen among RECORDS; any other value is
+    an invalid filter (PostgreSQL would refuse some, such as a NUL character, outright)."""
+
+    def validate(self, value):
+        return value in RECORDS
+
+
 class AuditEntryView(ReadOnlyModelView):
     resource = "audit"
     column_list = ("id", "at", "user", "action", "table_name", "changes")
@@ -52,8 +60,8 @@ class AuditEntryView(ReadOnlyModelView):
     column_export_list = column_details_list
     column_default_sort = ("id", True)
     column_filters = ("at", "user.full_name", "action",
-                      FilterEqual(AuditEntry.table_name, _l("Record"),
-                                  options=list(RECORDS.items())),
+                      RecordFilter(AuditEntry.table_name, _l("Record"),
+                                   options=list(RECORDS.items())),
                       "row_id")
     column_searchable_list = ("table_name", "changes")
     column_formatters = {"changes": _changes,
