@@ -21,6 +21,8 @@ FLASK = str(Path(sys.executable).with_name("flask"))
 PASSWORD = "demo-sop-2026"
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
+#: Pictures of the whole page, not only of the screen's first view.
+WHOLE_PAGE = {"opd-request-timeline"}
 
 
 def next_monday() -> str:
@@ -34,26 +36,38 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def demo_ids(env) -> dict:
-    """Records the pictures open: a letter with the Kepala Dinas, one of the OPD's own."""
+def demo_ids(env, folder: Path) -> dict:
+    """Records the pictures open: a letter with the Kepala Dinas, one of the OPD's own that
+    has had its meeting, and
+    an issued invitation (its meeting and its code); the invitation's first page is drawn
+    into `folder` as a picture (pdftoppm)."""
     script = (
         "from app import create_app\n"
         "from models import RequestLetter, LetterStatus, User, db\n"
+        "from models.documents import DocumentKind, IssuedDocument\n"
         "from sqlalchemy import select\n"
         "with create_app().app_context():\n"
         "    kadis = db.session.scalar(select(RequestLetter.id).where(\n"
         "        RequestLetter.status == LetterStatus.AT_KADIS).limit(1))\n"
         "    opd = db.session.scalar(select(User).where(User.username == 'opd.dinkes'))\n"
         "    own = db.session.scalar(select(RequestLetter.id).where(\n"
-        "        RequestLetter.agency_id == opd.agency_id).order_by(RequestLetter.id.desc()))\n"
-        "    print(kadis, own)\n")
+        "        RequestLetter.agency_id == opd.agency_id, RequestLetter.status.in_(\n"
+        "        [LetterStatus.IN_ANALYSIS, LetterStatus.ACCEPTED, LetterStatus.REJECTED]))\n"
+        "        .order_by(RequestLetter.id.desc()).limit(1))\n"
+        "    paper = db.session.scalar(select(IssuedDocument).where(IssuedDocument.kind ==\n"
+        "        DocumentKind.MEETING_INVITATION).order_by(IssuedDocument.id.desc()).limit(1))\n"
+        f"    open({str(folder / 'invitation.pdf')!r}, 'wb').write(paper.pdf.data)\n"
+        "    print(kadis, own, paper.record_id, paper.code)\n")
     out = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, check=True,
                          capture_output=True, text=True).stdout.split()
-    return {"kadis_letter": out[-2], "opd_letter": out[-1]}
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(folder / "invitation.pdf"),
+                    str(folder / "documents-invitation-pdf")], check=True)
+    (folder / "invitation.pdf").unlink()
+    return dict(zip(("kadis_letter", "opd_letter", "meeting", "code"), out[-4:], strict=True))
 
 
 def shots(ids) -> list[tuple[str, str, str, dict]]:
-    """(user, path, picture, viewport), one person after another."""
+    """(user, path, picture, viewport), one person after another (no user: not logged in)."""
     return [
         ("tu", "/admin/", "home-clerk", DESKTOP),
         ("tu", "/admin/letters/", "clerk-letter-list", DESKTOP),
@@ -66,6 +80,8 @@ def shots(ids) -> list[tuple[str, str, str, dict]]:
         ("kasi", "/admin/meetings/", "kasi-meetings", DESKTOP),
         ("kasi", f"/admin/room/?week={next_monday()}", "kasi-room", DESKTOP),
         ("kasi", "/admin/decisions/new/", "kasi-new-decision", DESKTOP),
+        ("kasi", f"/admin/meetings/details/?id={ids['meeting']}", "documents-meeting", DESKTOP),
+        (None, f"/verifikasi/{ids['code']}", "documents-verification", PHONE),
         ("kasi", "/admin/rka/", "kasi-rka", DESKTOP),
         ("pengawas", "/admin/reports/?report=compliance", "supervisor-report", DESKTOP),
         ("pengawas", "/admin/letters/?flt0_0=overdue", "supervisor-overdue", DESKTOP),
@@ -84,7 +100,7 @@ def main(folder: Path) -> None:
         for command in (["db", "upgrade"], ["seed-demo"]):
             subprocess.run([FLASK, *command], env=env, cwd=ROOT, check=True,
                            capture_output=True)
-        ids = demo_ids(env)
+        ids = demo_ids(env, folder)
         port = free_port()
         server = subprocess.Popen([FLASK, "run", "--port", str(port)], env=env, cwd=ROOT,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -108,15 +124,17 @@ def take(base_url, plan, folder: Path) -> None:
             context = browser.new_context(base_url=base_url, locale="id-ID",
                                           timezone_id="Asia/Pontianak", viewport=viewport)
             page = context.new_page()
-            page.goto("/auth/login")
-            page.get_by_label("Nama pengguna").fill(user)
-            page.get_by_label("Kata sandi").fill(PASSWORD)
-            page.get_by_role("button", name="Masuk").click()
-            page.wait_for_load_state()
+            if user is not None:  # None: a reader who does not log in
+                page.goto("/auth/login")
+                page.get_by_label("Nama pengguna").fill(user)
+                page.get_by_label("Kata sandi").fill(PASSWORD)
+                page.get_by_role("button", name="Masuk").click()
+                page.wait_for_load_state()
             response = page.goto(path)
             if response is None or response.status >= 400:
                 raise SystemExit(f"{path} as {user}: {response and response.status}")
-            page.screenshot(path=folder / f"{name}.png")
+            page.wait_for_timeout(1500)  # a scan's PDF viewer draws after the page has loaded
+            page.screenshot(path=folder / f"{name}.png", full_page=name in WHOLE_PAGE)
             print(f"{name}.png  {user}  {path}")
             context.close()
         browser.close()
