@@ -43,7 +43,7 @@ class UserView(SecuredModelView):
     column_default_sort = "username"
     column_searchable_list = ("username", "full_name", "nip", "position")
     column_filters = ("role", "active", "agency.name")
-    form_columns = ("username", "full_name", "nip", "position", "email", "role", "agency",
+    form_columns = ("username", "full_name", "nip", "position", "rank", "email", "role", "agency",
                     "language", "active", "new_password")
     form_extra_fields = {"new_password": PasswordField(
         _l("New password"), [validators.Optional(), validators.Length(max=128)],
@@ -56,7 +56,8 @@ class UserView(SecuredModelView):
                  "email": EMAIL_FIELD}
     column_labels = {
         "username": _l("Username"), "full_name": _l("Full name"), "nip": _l("NIP"),
-        "position": _l("Position"), "role": _l("Role"), "agency": _l("Agency"),
+        "position": _l("Position"), "rank": _l("Rank (pangkat/golongan)"), "role": _l("Role"),
+        "agency": _l("Agency"),
         "agency.name": _l("Agency"), "language": _l("Language"), "active": _l("Active"),
         "email": _l("Email"),
     }

@@ -68,6 +68,7 @@ def context(paper: Paper, document: IssuedDocument) -> dict:
         "signer_name": signature.name if signature else "",
         "signer_position": signature.position if signature else "",
         "signer_nip": formatted_nip(signature.nip if signature else None),
+        "signer_rank": (signature.rank or "") if signature else "",
         "verification_url": verification_url(document), "fingerprint": document.fingerprint,
         "code": document.code,
     }

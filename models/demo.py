@@ -142,6 +142,7 @@ def _seed_users(session, at, agencies) -> dict[str, User]:
             raise InvalidNip()
         user = User(username=row["username"], full_name=row["full_name"], role=Role(row["role"]),
                     agency=agencies[row["agency"]], position=row["position"], nip=row["nip"],
+                    rank=row.get("rank"),
                     language=Language.ID, active=True,
                     email=f"{row['username']}@{DEMO_MAIL_DOMAIN}")
         user.set_password(DEMO_PASSWORD)

@@ -21,7 +21,7 @@ from .users import Language, Role, User
 #: The columns of each table; those marked * are required. The README documents them.
 AGENCY_COLUMNS = ("code*", "name*", "short_name*", "kind*", "parent_code", "email")
 USER_COLUMNS = ("username*", "full_name*", "role*", "agency_code*", "position*", "nip",
-                "email", "language")
+                "rank", "email", "language")
 #: Which column a model's refusal concerns, where the error says so by its kind.
 ERROR_COLUMNS = {InvalidNip: "nip", InvalidEmail: "email", InvalidHierarchy: "parent_code"}
 
@@ -92,7 +92,7 @@ def import_users(session: Session, rows: list[tuple[int, dict]], at: datetime
         user = User(username=username, full_name=row["full_name"],
                     role=choice(row, "role", Role), agency=agency,
                     position=row["position"], nip=row.get("nip") or None,
-                    email=row.get("email") or None,
+                    rank=row.get("rank") or None, email=row.get("email") or None,
                     language=choice(row, "language", Language, Language.ID), active=True)
         passwords[username] = first_password()
         user.set_password(passwords[username])

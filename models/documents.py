@@ -78,6 +78,7 @@ class Signature:
     position: str
     nip: str | None
     user_id: int | None = None
+    rank: str | None = None
 
     def __str__(self):
         return f"{self.name}, {self.position}"

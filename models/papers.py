@@ -113,7 +113,8 @@ def disposition_sheet(letter: RequestLetter, dispositions: list) -> Paper:
                                  (f"{first.acting_kind.value.capitalize()}. "
                                   f"{first.acting_for.position}") if first.acting_kind
                                  else first.from_user.position,
-                                 first.from_user.nip, first.from_user.id)
+                                 first.from_user.nip, first.from_user.id,
+                                 first.from_user.rank)
     return Paper(DocumentKind.DISPOSITION_SHEET, "request_letter", letter.id, letter,
                  values["agenda"], to_local(letter.received_at).date(), signer, values)
 
@@ -127,7 +128,8 @@ def yearly_report(name: str, year: int, tables: dict, signer, day) -> Paper:
     `day`: its tables are what it says (the office's whole report, never an OPD's part)."""
     values = {"year": year, "tables": {key: table.to_csv(index=False)
                                        for key, table in sorted(tables.items())}}
-    signature = signer and Signature(signer.full_name, signer.position, signer.nip, signer.id)
+    signature = signer and Signature(signer.full_name, signer.position, signer.nip, signer.id,
+                                     signer.rank)
     return Paper(YEARLY[name], "report", year, None, str(year), day, signature, values)
 
 

@@ -21,7 +21,7 @@ def signature_of(user: User, position: str | None = None) -> Signature:
         raise DomainError(_l("%(name)s has no NIP in the user data: a letter's signature "
                              "block carries it. Ask the system administrator to add it."),
                           name=user.full_name)
-    return Signature(user.full_name, position or user.position, user.nip, user.id)
+    return Signature(user.full_name, position or user.position, user.nip, user.id, user.rank)
 
 
 def signing_official(session, role: Role, day: date) -> Signature:

@@ -56,6 +56,8 @@ class User(AgencyScoped, UserMixin, Versioned, db.Model):
     full_name: Mapped[str] = mapped_column(String(150), index=True)
     nip: Mapped[str | None] = mapped_column(String(18), unique=True)
     position: Mapped[str] = mapped_column(String(150))
+    #: Pangkat/golongan, as a signature block prints it under the name: "Pembina (IV/a)".
+    rank: Mapped[str | None] = mapped_column(String(100))
     #: Where the panel's notices are also emailed; none: in the panel only.
     email: Mapped[str | None] = mapped_column(String(254))
     role: Mapped[Role] = enum_column(Role, index=True)

@@ -45,6 +45,7 @@ def office(app, monkeypatch):
     kadis, kabid = staff(Role.KADIS), staff(Role.KABID)
     kadis.full_name, kadis.nip, kadis.position = ("Dr. Hendra Saputra", KADIS_NIP,
                                                   "Kepala Dinas Komunikasi dan Informatika")
+    kadis.rank = "Pembina Utama Muda (IV/c)"  # printed under the name
     kabid.full_name, kabid.nip, kabid.position = "Rina Kartika", KABID_NIP, "Kabid TKPBET"
     _save(kadis)
     _save(kabid)
@@ -122,7 +123,8 @@ def test_the_invitation_pdf_carries_the_meeting_and_its_qr_opens_its_verificatio
                   "000.8/77/DINKES/2025", "27 Februari 2025", "Permohonan Aplikasi Posyandu",
                   "Sabtu, 1 Maret 2025", "08.00 WIB", "Ruang Rapat Pontive Center",
                   staff(Role.KASI).full_name, "Kepala Dinas Komunikasi dan Informatika",
-                  "Dr. Hendra Saputra", "NIP. 19750515 200003 1 002"):
+                  "Dr. Hendra Saputra", "Pembina Utama Muda (IV/c)",
+                  "NIP. 19750515 200003 1 002"):
         assert value in text, value
     [document] = issued(DocumentKind.MEETING_INVITATION)
     assert read_qr(response.data) == [f"{BASE}/verifikasi/{document.code}"]
@@ -141,7 +143,8 @@ def test_the_invitation_docx_opens_and_carries_the_same_values_and_qr(client, lo
     for value in ("005/112/Diskominfo-B/2025", "Pontianak, 28 Februari 2025",
                   "Kepala Dinas Kesehatan", "000.8/77/DINKES/2025", "Sabtu, 1 Maret 2025",
                   "08.00 WIB", "Ruang Rapat Pontive Center", "Dr. Hendra Saputra",
-                  "NIP. 19750515 200003 1 002", "Jl. Rahadi Usman No. 3"):
+                  "Pembina Utama Muda (IV/c)", "NIP. 19750515 200003 1 002",
+                  "Jl. Rahadi Usman No. 3"):
         assert value in text, value
     [document] = issued(DocumentKind.MEETING_INVITATION)  # one document, whichever format
     assert f"{BASE}/verifikasi/{document.code}" in text

@@ -89,6 +89,7 @@ def signature(document, above=("{{ signer_position }},",)):
     for text in (*above, "", "", ""):
         line(document, text, indent=right)
     line(document, "{{ signer_name }}", indent=right, bold=True, underline=True)
+    line(document, "{{ signer_rank }}", indent=right)
     line(document, "NIP. {{ signer_nip }}", indent=right)
     line(document)
     line(document, "{{ qr }}")
