@@ -42,7 +42,7 @@ class WritesDocuments:
         try:
             paper = writers[kind](db.session, record)
             document = issue(db.session, paper, at=at, by=user,
-                             render=lambda issued: printing.pdf(paper, issued))
+                             render=lambda issued: printing.pdf(paper, issued), announce=True)
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()

@@ -12,6 +12,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import inspect, select
 
+from . import documents  # a module, not its names: documents saves through recording
 from .acting import ActingAssignment
 from .comments import Comment
 from .db import db
@@ -28,6 +29,9 @@ from .workflow import DESK, STEP_EXECUTOR, UNTIMED, LetterStatus
 #: A letter that reaches a desk with no disposition to announce it: the notice it brings there.
 ARRIVALS = {LetterStatus.REGISTERED: NoticeKind.SUBMITTED,
             LetterStatus.AT_KADIS: NoticeKind.FORWARDED}
+#: The letters the office writes to the OPD, and the notice each comes with.
+TO_THE_OPD = {"meeting_invitation": NoticeKind.MEETING_SCHEDULED,
+              "minutes": NoticeKind.MEETING_SCHEDULED, "rejection_letter": NoticeKind.DECIDED}
 #: Whom each official of the SOP answers to: the Kasi to the Kabid, the Kabid to the Kepala
 #: Dinas. An overdue step is told to its holder and to the superior of the step's executor.
 SUPERIOR = {Role.KASI: Role.KABID, Role.KABID: Role.KADIS}
@@ -51,6 +55,10 @@ def announce(record, at: datetime, by, created: bool) -> None:
         for person in record.mentioned(db.session):
             notify_user(person, record.letter, NoticeKind.MENTIONED,
                         lambda name: _mention(record, name), at)
+    elif (isinstance(record, documents.IssuedDocument) and created
+          and record.kind.value in TO_THE_OPD):
+        notify_opd(record.letter, TO_THE_OPD[record.kind.value],
+                   lambda name: _issued(record, name), at)
     elif isinstance(record, StepRecord) and record.overdue_notified_at == at:
         for person in _escalation_recipients(record, to_local(at).date()):
             notify_user(person, record.letter, NoticeKind.OVERDUE,
@@ -143,6 +151,20 @@ def _decision(decision: Decision, name: str) -> tuple[str, str]:
         body.append(_("Reply letter: no. %(number)s, dated %(date)s",
                       number=decision.reply_number, date=local_date(decision.reply_date)))
     return subject, "\n".join(body + _footer(letter))
+
+
+def _issued(document, name: str) -> tuple[str, str]:
+    letter, kind = document.letter, str(document.kind.label)
+    subject = _("%(kind)s issued: %(subject)s", kind=kind, subject=letter.subject)
+    body = [_("Dear %(name)s,", name=name), "", _letter_line(letter),
+            _("has a letter from Diskominfo Kota Pontianak:"), "",
+            _("%(kind)s no. %(number)s, dated %(date)s", kind=kind, number=document.number or "–",
+              date=local_date(document.document_date)),
+            _("Signed by: %(signer)s", signer=f"{document.signer_name}, "
+                                               f"{document.signer_position}"),
+            _("The PDF is on the letter's page in the panel, and its QR code leads to its "
+              "verification page."), *_footer(letter)]
+    return subject, "\n".join(body)
 
 
 def _disposition(disposition: Disposition, name: str) -> tuple[str, str]:

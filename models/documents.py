@@ -187,9 +187,11 @@ class IssuedDocument(AgencyOwned, db.Model):
 
 
 def issue(session, paper: Paper, *, at: datetime, by: User | None,
-          render: Callable[[IssuedDocument], bytes] | None = None) -> IssuedDocument:
+          render: Callable[[IssuedDocument], bytes] | None = None,
+          announce: bool = False) -> IssuedDocument:
     """The issued document for `paper`: the one issued before with the same content, else a
-    new one with a fresh code (and, given `render`, its PDF, attached)."""
+    new one with a fresh code (and, given `render`, its PDF, attached). `announce`: a letter
+    to the OPD, newly issued, is sent to its staff as a notice (models/announcements.py)."""
     digest = paper.fingerprint()
     earlier = session.scalar(select(IssuedDocument).where(
         IssuedDocument.kind == paper.kind, IssuedDocument.record_table == paper.record_table,
@@ -211,4 +213,4 @@ def issue(session, paper: Paper, *, at: datetime, by: User | None,
                                              f"{FILE_NAMES.get(paper.kind, paper.kind.value)}-"
                                              f"{paper.record_id}.pdf",
                                              render(document), at, by)
-    return save(session, document, at=at, by=by)
+    return save(session, document, at=at, by=by, announce=announce)

@@ -17,6 +17,7 @@ from models import (
     AttachmentKind,
     DocumentKind,
     IssuedDocument,
+    NoticeKind,
     Outcome,
     Role,
     db,
@@ -31,6 +32,7 @@ from .builders import (
     make_user,
     staff,
 )
+from .test_notifications import notices, outbox
 
 BASE = "https://sop.pontianak.go.id"
 KADIS_NIP = "197505152000031002"
@@ -132,6 +134,26 @@ def test_the_invitation_pdf_carries_the_meeting_and_its_qr_opens_its_verificatio
     # attached to its record: the same PDF, kept, for everyone who may see the meeting
     assert document.pdf.kind is AttachmentKind.ISSUED_DOCUMENT
     assert document.pdf.data == response.data and document.letter_id == meeting.letter_id
+
+
+def test_an_issued_letter_reaches_the_opd_as_a_notice_and_an_email_once(client, login_as,
+                                                                       meeting, dinkes):
+    opd = make_user(Role.OPD, agency=dinkes)
+    opd.email = "staf@dinkes.example"
+    db.session.commit()
+    login_as(Role.KASI)
+    for file_format in ("pdf", "docx", "pdf"):  # the same letter, in either file: issued once
+        response = _write(client, "meetings", meeting, DocumentKind.MEETING_INVITATION,
+                          file_format)
+        assert response.status_code == 200
+    [document] = issued(DocumentKind.MEETING_INVITATION)
+    [notice] = notices(opd)
+    assert notice.kind is NoticeKind.MEETING_SCHEDULED and notice.letter_id == meeting.letter_id
+    assert notice.subject == "Undangan rapat teknis terbit: Permohonan Aplikasi Posyandu"
+    assert "nomor 005/112/Diskominfo-B/2025, tanggal 28 Februari 2025" in notice.body
+    assert "Ditandatangani oleh: Dr. Hendra Saputra" in notice.body
+    assert [mail.to_address for mail in outbox()] == ["staf@dinkes.example"]
+    assert document.letter_id == notice.letter_id
 
 
 def test_the_invitation_docx_opens_and_carries_the_same_values_and_qr(client, login_as,
