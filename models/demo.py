@@ -13,6 +13,7 @@ from .agencies import Agency, AgencyKind
 from .applications import Application, ApplicationStatus, Platform
 from .attachments import Attachment, AttachmentKind
 from .budget import FundingSource, RkaItem, RkaStatus
+from .comments import Comment
 from .decisions import Decision, Outcome
 from .demo_letter import letter_pdf
 from .desk import DeskVisit
@@ -117,6 +118,7 @@ def seed_demo(session, at: datetime) -> list[User]:
         for row in APPLICATIONS]
     _seed_letters(session, at, rng, agencies, apps, users)
     _seed_faults(session, at, users["kasi"])
+    _seed_comments(session, at, users)
     _seed_visits(session, at, users)
     session.flush()
     return list(users.values())
@@ -384,6 +386,29 @@ def _seed_visits(session, at, users) -> None:
     seen = office_before(at, LAST_VISIT_AGO)
     for name in ("tu", "kadis", "kabid", "kasi"):
         DeskVisit.record(session, users[name], seen)
+
+
+#: Staff talking on letters' timelines: (status of the letter, author, comment).
+COMMENTS = [(S.AT_KASI, "kabid", "@kasi mohon rapat teknis dijadwalkan minggu ini; OPD sudah "
+             "menanyakan lewat telepon."),
+            (S.IN_ANALYSIS, "kasi", "Sudah dicek dengan pengelola pusat data: kapasitas server "
+             "cukup. @kabid mohon arahan apakah masuk RKA tahun depan."),
+            (S.IN_ANALYSIS, "kabid", "Setuju, siapkan rinciannya setelah rapat teknis.")]
+
+
+def _seed_comments(session, at, users) -> None:
+    """A few comments on the latest letters still in the office's hands, in office hours after
+    their latest move."""
+    session.flush()
+    for n, (status, author, body) in enumerate(COMMENTS):
+        for letter in session.scalars(select(RequestLetter).where(RequestLetter.status == status)
+                                      .order_by(RequestLetter.id.desc())):
+            moved = max(change.happened_at for change in letter.history)
+            written = _office_after(moved, 20 + 25 * n)
+            if written <= at:
+                save(session, Comment(letter=letter, author=users[author], body=body,
+                                      created_at=written), at=at, by=users[author])
+                break
 
 
 def _seed_faults(session, at, reporter) -> None:
