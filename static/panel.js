@@ -172,3 +172,17 @@ document.querySelectorAll(".custom-file-input").forEach(function (input) {
     if (label && input.files.length) { label.textContent = input.files[0].name; }
   });
 });
+
+// A comment the server refused is not lost: its text comes back into the box, with the
+// message saying why (kept in this tab only, and dropped once the page has shown it).
+(function () {
+  var box = document.getElementById("comment-body");
+  if (!box || !window.sessionStorage) { return; }
+  var key = "comment-draft:" + box.form.elements.id.value;
+  var draft = window.sessionStorage.getItem(key);
+  if (draft && !box.value && document.querySelector(".alert-danger")) { box.value = draft; }
+  window.sessionStorage.removeItem(key);
+  box.form.addEventListener("submit", function () {
+    window.sessionStorage.setItem(key, box.value);
+  });
+})();

@@ -50,6 +50,12 @@ def test_the_kabid_mentions_the_kasi_who_finds_the_notice_and_the_comment(
                   "Disposisi dibaca", "Langkah dijeda: 2 · Kasi menganalisis",
                   "Alasan: Menunggu OPD", "Langkah dilanjutkan", "WIB"):
         assert words in timeline, words
+    refused = f"@{kasi.username} mohon dicek\u0007 ulang"  # a control character: refused
+    page.get_by_label("Komentar untuk internal kantor").fill(refused)
+    page.get_by_role("button", name="Tambah komentar").click()
+    page.wait_for_load_state()
+    assert "Komentar ditambahkan." not in desk.flashed() and desk.flashed().strip()
+    assert page.get_by_label("Komentar untuk internal kantor").input_value() == refused
     page.get_by_label("Komentar untuk internal kantor").fill(
         f"@{kasi.username} mohon dijadwalkan rapat teknis minggu ini.\n<b>Terima kasih</b>")
     page.get_by_role("button", name="Tambah komentar").click()
