@@ -174,15 +174,8 @@ def _disposition(disposition: Disposition, name: str) -> tuple[str, str]:
             _("%(sender)s disposed a request letter to you on %(when)s.",
               sender=disposition.from_user.full_name, when=local_datetime(disposition.disposed_at)),
             "", _("Letter: no. %(number)s from %(agency)s, “%(subject)s”", number=letter.number,
-                  agency=letter.agency.name, subject=letter.subject)]
-    if disposition.instructions:
-        body.append(_("Instructions: %(items)s",
-                      items=", ".join(str(item.label) for item in disposition.instructions)))
-    if disposition.note:
-        body.append(_("Note: %(note)s", note=disposition.note))
-    if disposition.deadline:
-        body.append(_("Deadline: %(when)s", when=local_datetime(disposition.deadline)))
-    body += ["", _("It waits for you in the panel, under Dispositions.")]
+                  agency=letter.agency.name, subject=letter.subject), *disposition.orders(),
+            "", _("It waits for you in the panel, under Dispositions.")]
     return subject, "\n".join(body + _footer(letter))
 
 

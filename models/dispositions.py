@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from enum import nonmember
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,7 +13,7 @@ from .contracts import LetterPart
 from .db import Archivable, CodeList, LabeledEnum, UTCDateTime, db
 from .errors import DomainError
 from .letters import RequestLetter
-from .timezone import to_local
+from .timezone import local_datetime, to_local
 from .users import Role, User
 from .workflow import TRANSITIONS, Move
 
@@ -73,6 +74,19 @@ class Disposition(LetterPart, Archivable, db.Model):
 
     def __str__(self):
         return f"{self.letter} → {self.to_user.full_name if self.to_user else ''}"
+
+    def orders(self) -> list[str]:
+        """What the disposition asks, a line each, in the reader's language: its instructions,
+        its note and its deadline (the notice and the timeline say the same)."""
+        lines = []
+        if self.instructions:
+            lines.append(gettext("Instructions: %(items)s",
+                                 items=", ".join(str(i.label) for i in self.instructions)))
+        if self.note:
+            lines.append(gettext("Note: %(note)s", note=self.note))
+        if self.deadline:
+            lines.append(gettext("Deadline: %(when)s", when=local_datetime(self.deadline)))
+        return lines
 
     @property
     def acting_kind(self) -> ActingKind | None:

@@ -155,17 +155,9 @@ class Entries:
             .options(joinedload(Disposition.from_user), joinedload(Disposition.to_user))).all()
         entries = []
         for row in rows:
-            details = []
-            if row.instructions:
-                details.append(_("Instructions: %(items)s",
-                                 items=", ".join(str(i.label) for i in row.instructions)))
-            if row.note:
-                details.append(_("Note: %(note)s", note=row.note))
-            if row.deadline:
-                details.append(_("Deadline: %(when)s", when=local_datetime(row.deadline)))
             entries.append(Entry(row.disposed_at, "disposition", row.from_user,
                                  _("Disposed to %(person)s", person=row.to_user.full_name),
-                                 details))
+                                 row.orders()))
             if row.read_at:
                 entries.append(Entry(row.read_at, "read", row.to_user,
                                      _("Disposition read")))
