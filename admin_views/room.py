@@ -13,15 +13,18 @@ from models.timezone import from_local, to_local
 
 from .base import PageView, now
 from .entry import day_hint, parse_day
+from .limits import YEARS
 from .permissions import CREATE, ROW_SCOPED, can
 
 
 def week_of(text: str | None, today: date) -> tuple[date, bool]:
     """The Monday of the week holding the day typed (dd/mm/yyyy), or of today's; and whether
-    what was typed was understood."""
+    what was typed was understood (a day of the years the panel holds)."""
     try:
         day = parse_day(text) if text else today
     except ValueError:
+        day = None
+    if day is None or day.year not in YEARS:
         return today - timedelta(days=today.weekday()), False
     return day - timedelta(days=day.weekday()), True
 
