@@ -45,7 +45,8 @@ def show(code):
         return render_template("verification.html", document=None), 404
     changes = document.changes_after_issue(db.session)
     return render_template("verification.html", document=document,
-                           changes=changes[:CHANGES_SHOWN], more=len(changes) > CHANGES_SHOWN)
+                           changes=changes[:CHANGES_SHOWN], more=len(changes) > CHANGES_SHOWN,
+                           newer=document.newer_version(db.session))
 
 
 def _paused(exc: VerificationPaused):

@@ -168,6 +168,15 @@ class IssuedDocument(AgencyOwned, db.Model):
             cls.record_table == table, cls.record_id == record_id).order_by(cls.issued_at,
                                                                             cls.id)))
 
+    def newer_version(self, session) -> "IssuedDocument | None":
+        """The latest document issued after this one of the same kind for the same record:
+        its content differed (the same content is the same document), so the paper this one
+        printed is no longer the current one. A yearly report, re-printed, is noticed so."""
+        return session.scalar(select(IssuedDocument).where(
+            IssuedDocument.kind == self.kind, IssuedDocument.record_table == self.record_table,
+            IssuedDocument.record_id == self.record_id, IssuedDocument.id > self.id)
+            .order_by(IssuedDocument.id.desc()).limit(1))
+
     def changes_after_issue(self, session) -> list[LaterChange]:
         """Changes the audit trail holds, made after issue, to what this paper prints."""
         printed = PRINTED.get(self.kind, {})

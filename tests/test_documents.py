@@ -422,3 +422,21 @@ def test_the_yearly_reports_carry_a_qr_code_the_opds_part_of_them_none(
     login_as(Role.OPD, agency=dinkes)
     page = client.get(f"/admin/reports/{name}/?year=2025").get_data(as_text=True)
     assert "print-qr" not in page and len(issued(kind)) == 1
+
+
+def test_a_report_printed_again_after_its_data_changed_tells_the_older_paper_so(
+        client, login_as, dinkes):
+    login_as(Role.KABID)
+    client.get("/admin/reports/annual/?year=2025")
+    [older] = issued(DocumentKind.ANNUAL_REPORT)
+    make_letter(agency=dinkes, number="000.8/90/DINKES/2025", subject="Permohonan baru")
+    db.session.commit()
+    client.get("/admin/reports/annual/?year=2025")  # a letter more: another document
+    newer = [d for d in issued(DocumentKind.ANNUAL_REPORT) if d.code != older.code]
+    assert len(newer) == 1 and newer[0].fingerprint != older.fingerprint
+    client.logout()
+    page = client.get(f"/verifikasi/{older.code}").get_data(as_text=True)
+    assert "Ada versi yang lebih baru" in page
+    assert "bukan versi terkini" in page
+    current = client.get(f"/verifikasi/{newer[0].code}").get_data(as_text=True)
+    assert "Ada versi yang lebih baru" not in current
