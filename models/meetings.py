@@ -98,11 +98,10 @@ class Meeting(LetterPart, Archivable, db.Model):
         pending = [other for other in session.new if isinstance(other, Meeting)
                    and other is not self and other.archived_at is None and overlaps(other)
                    and same_room_name(other.place) == same_room_name(self.place)]
-        saved = session.scalar(select(Meeting).where(
-            same_room(self.place), Meeting.archived_at.is_(None),
-            Meeting.id != (self.id or 0), Meeting.scheduled_at < self.ends_at,
-            Meeting.ends_at > self.scheduled_at).order_by(Meeting.scheduled_at).limit(1))
-        return min(pending + [saved] if saved else pending, key=lambda m: m.scheduled_at,
+        saved = session.scalar(holding(self.place, self.scheduled_at, self.ends_at)
+                               .where(Meeting.id != (self.id or 0))
+                               .order_by(Meeting.scheduled_at).limit(1))
+        return min(pending + ([saved] if saved else []), key=lambda m: m.scheduled_at,
                    default=None)
 
     def before_save(self, at: datetime, by) -> None:
@@ -137,11 +136,16 @@ class Meeting(LetterPart, Archivable, db.Model):
             raise DomainError(_l("A technical meeting is held once the Kasi has the letter."))
 
 
+def holding(place: str, start: datetime, end: datetime):
+    """The query of the meetings (not archived) holding the room `place` names at some moment
+    between `start` and `end`."""
+    return select(Meeting).where(same_room(place), Meeting.archived_at.is_(None),
+                                 Meeting.scheduled_at < end, Meeting.ends_at > start)
+
+
 def bookings(session, start: datetime, end: datetime, place: str = DEFAULT_PLACE) -> list[Meeting]:
-    """The meetings holding the room `place` names at some moment between `start` and `end`,
-    by start time, each with its letter and the letter's agency."""
-    return session.scalars(select(Meeting).where(
-        same_room(place), Meeting.archived_at.is_(None), Meeting.scheduled_at < end,
-        Meeting.ends_at > start)
-        .options(joinedload(Meeting.letter).joinedload(RequestLetter.agency))
-        .order_by(Meeting.scheduled_at)).all()
+    """The room's meetings between `start` and `end` by start time, each with its letter and
+    the letter's agency."""
+    return session.scalars(holding(place, start, end)
+                           .options(joinedload(Meeting.letter).joinedload(RequestLetter.agency))
+                           .order_by(Meeting.scheduled_at)).all()
