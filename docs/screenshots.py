@@ -22,7 +22,7 @@ PASSWORD = "demo-sop-2026"
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 #: Pictures of the whole page, not only of the screen's first view.
-WHOLE_PAGE = {"opd-request-timeline"}
+WHOLE_PAGE = {"opd-request-timeline", "documents-meeting"}
 
 
 def next_monday() -> str:
