@@ -209,6 +209,10 @@ class RequestLetter(AgencyOwned, Archivable, db.Model):
         if happened > at + FUTURE_TOLERANCE:
             raise DomainError(_l("A step of the procedure cannot be dated in the future."))
         previous = self.history[-1].happened_at if self.history else self.received_at
+        if previous - timedelta(seconds=1) < happened < previous:
+            # typed to the second in the same second the previous step was recorded (to the
+            # microsecond): it did not happen before it
+            happened = previous
         if happened < previous:
             raise DomainError(_l("This step cannot be dated before the previous one "
                                  "(%(when)s)."), when=to_local(previous).strftime("%d-%m-%Y %H:%M"))

@@ -185,13 +185,27 @@ def login_as(app, client, diskominfo):
 ROLES = list(Role)
 
 
+def read_whole(app):
+    """`app`, its every response read and closed before the server sends it: the development
+    server leaves a response (a static file) open when the browser drops the connection
+    first, and the open file is then reported in whichever test comes next."""
+    def served(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+    return served
+
+
 @pytest.fixture(scope="session")
 def live_server(shared_app):
     """The shared app served over HTTP on a loopback port, for the browser tests."""
     from threading import Thread
 
     from werkzeug.serving import make_server
-    server = make_server("127.0.0.1", 0, shared_app, threaded=True)
+    server = make_server("127.0.0.1", 0, read_whole(shared_app), threaded=True)
     Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

@@ -274,3 +274,17 @@ def test_the_letter_details_show_its_steps_and_history(client, login_as):
     page = client.get(f"/admin/letters/details/?id={letter.id}").get_data(as_text=True)
     assert "Langkah SOP" in page and "Riwayat Status" in page
     assert "28 Februari 2025 08:45 WIB" in page  # step 1 due, 15 minutes after 08:30
+
+
+def test_a_step_typed_to_the_second_in_the_second_of_the_previous_one_follows_it(app):
+    letter = make_letter(status=S.AT_KADIS)
+    db.session.commit()
+    previous = letter.history[-1].happened_at.replace(microsecond=600_000)
+    letter.history[-1].happened_at = previous  # recorded to the microsecond, as "now" is
+    typed = previous.replace(microsecond=0)  # a form shows and reads the second only
+    letter.move(Move.DISPOSE_TO_KABID, by=staff(Role.KADIS), at=NOW, happened_at=typed)
+    assert letter.history[-1].happened_at == previous and letter.status is S.AT_KABID
+    earlier = make_letter(status=S.AT_KADIS)
+    with pytest.raises(DomainError):  # a whole second before it: refused as before
+        earlier.move(Move.DISPOSE_TO_KABID, by=staff(Role.KADIS), at=NOW,
+                     happened_at=earlier.history[-1].happened_at - timedelta(seconds=1))
