@@ -23,7 +23,8 @@ from models import (
 )
 from models.budget import MAX_VOLUME
 from models.db import MAX_RUPIAH
-from models.meetings import DEFAULT_PLACE, in_pontive_center
+from models.meetings import DEFAULT_PLACE, first_free_start, in_pontive_center
+from models.office_calendar import office_calendar
 from models.timezone import to_local
 
 from .base import SecuredModelView, now
@@ -32,7 +33,7 @@ from .formatting import money_column
 from .letters import attachment_link
 from .lookups import accepted_decision_lookup, letter_lookup
 from .workbench import LABELS as MOVE_LABELS
-from .workbench import OpenedFromLetter, free_meeting_slot
+from .workbench import OpenedFromLetter
 from .written import WritesDocuments
 
 #: Accounts that are not the office's staff: they attend a meeting as their agency.
@@ -80,7 +81,7 @@ class MeetingView(OpenedFromLetter, WritesDocuments, SecuredModelView):
 
     def fill(self, form, letter):
         """The first free usual hour in the Pontive Center, with the Kabid, oneself and the OPD."""
-        form.scheduled_at.process_data(free_meeting_slot(now(), DEFAULT_PLACE))
+        form.scheduled_at.process_data(first_free_start(db.session, now(), office_calendar()))
         kabid = db.session.scalars(select(User).where(User.role == Role.KABID,
                                                       User.active.is_(True))).all()
         form.staff.data = [*kabid, current_user._get_current_object()]

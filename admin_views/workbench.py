@@ -2,16 +2,14 @@
 the record that makes the move, filled in for the letter and returning to it."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import abort, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from models import ActingAssignment, Meeting, RequestLetter, db
-from models.meetings import LENGTH, USUAL_STARTS
-from models.office_calendar import office_calendar
-from models.timezone import from_local, to_local
+from models import ActingAssignment, RequestLetter, db
+from models.timezone import to_local
 from models.workbench import next_moves, step_moves
 
 from .paging import parse_id
@@ -83,21 +81,6 @@ def buttons(letter, user, at: datetime) -> list[Button]:
                                 back=back))
     return shown
 
-
-
-def free_meeting_slot(at: datetime, place: str) -> datetime:
-    """The first usual meeting start, from the office day after `at`, when the room `place`
-    names is free for a meeting of the usual length."""
-    calendar, day = office_calendar(), to_local(at).date() + timedelta(days=1)
-    for _ in range(60):
-        if calendar.windows_on(day):
-            for hour in USUAL_STARTS:
-                start = from_local(datetime.combine(day, hour))
-                if Meeting(place=place, scheduled_at=start,
-                           ends_at=start + LENGTH).clash(db.session) is None:
-                    return start
-        day += timedelta(days=1)
-    return from_local(datetime.combine(day, USUAL_STARTS[0]))
 
 
 class OpenedFromLetter:

@@ -13,7 +13,7 @@ from .contracts import LetterPart
 from .db import Archivable, UTCDateTime, db
 from .errors import DomainError
 from .letters import RequestLetter
-from .timezone import local_datetime, to_local
+from .timezone import from_local, local_datetime, to_local
 from .users import User
 from .workflow import LetterStatus, Move
 
@@ -134,6 +134,21 @@ class Meeting(LetterPart, Archivable, db.Model):
                              happened_at=min(at, self.scheduled_at))
         elif self.letter.status not in MEETING_STATUSES:
             raise DomainError(_l("A technical meeting is held once the Kasi has the letter."))
+
+
+def first_free_start(session, at: datetime, calendar, place: str = DEFAULT_PLACE) -> datetime:
+    """The first usual start, from the office day after `at` (on `calendar`), when the room
+    `place` names is free for a meeting of the usual length."""
+    day = to_local(at).date() + timedelta(days=1)
+    for _ in range(60):
+        if calendar.windows_on(day):
+            for hour in USUAL_STARTS:
+                start = from_local(datetime.combine(day, hour))
+                if Meeting(place=place, scheduled_at=start,
+                           ends_at=start + LENGTH).clash(session) is None:
+                    return start
+        day += timedelta(days=1)
+    return from_local(datetime.combine(day, USUAL_STARTS[0]))
 
 
 def holding(place: str, start: datetime, end: datetime):
