@@ -90,9 +90,13 @@ def take(conn: Connection, key: str, limit: Limit, at: datetime) -> Count:
         try:
             with conn.begin():
                 counted = conn.execute(step).rowcount == 1
-                current = conn.scalar(select(c.ends_at).where(c.key == key))
-                if current is not None:
-                    return Count(key, current, counted)
+                row = conn.execute(select(c.ends_at, c.attempts).where(c.key == key)).first()
+                if row is not None:
+                    if counted or (row.attempts >= limit.attempts and row.ends_at > at):
+                        return Count(key, row.ends_at, counted)
+                    # PostgreSQL: another attempt's new counter was committed after the
+                    # update looked and before this read; count on it
+                    continue
                 _purge(conn, at)
                 conn.execute(insert(table).values(key=key, ends_at=at + limit.window,
                                                   attempts=1))
