@@ -253,8 +253,9 @@ class RequestLetterView(SecuredModelView):
 
     @expose("/sheet/")
     def sheet_view(self):
-        """The letter's lembar disposisi, printable on one A5 page; dispositions only for
-        the roles that may read them."""
+        """The letter's lembar disposisi, printable on one A5 page. Issued, with its QR code,
+        to the roles that read the dispositions; the OPD's copy, without them, is a plain
+        print of its letter's facts, never an official document of its own."""
         db.session.commit()  # issuing the sheet writes: the write turn, before reading
         begin_write(db.session)
         letter = self.get_one(request.args.get("id"))
@@ -264,16 +265,17 @@ class RequestLetterView(SecuredModelView):
         dispositions = scope(db.session.query(Disposition), Disposition, current_user).filter(
             Disposition.letter_id == letter.id).order_by(
             Disposition.disposed_at, Disposition.id).all() if shown else []
-        user = current_user._get_current_object()
-        document = issue(db.session, papers.disposition_sheet(letter, dispositions), at=now(),
-                         by=user)
-        db.session.commit()
-        link = printing.verification_url(document)
+        document = link = None
+        if shown:
+            document = issue(db.session, papers.disposition_sheet(letter, dispositions),
+                             at=now(), by=current_user._get_current_object())
+            db.session.commit()
+            link = printing.verification_url(document)
         return self.render("disposition_sheet.html", letter=letter, nature=_nature(letter),
                            dispositions=dispositions, dispositions_shown=shown,
                            blank_rows=max(0, SHEET_ROWS - len(dispositions)),
                            instructions=list(Instruction), document=document,
-                           verification_url=link, qr=printing.qr_data_uri(link))
+                           verification_url=link, qr=link and printing.qr_data_uri(link))
 
 
 def _chain_roles(letter, user, day):

@@ -2,14 +2,16 @@
 once per content, its PDF attached to it for everyone who may see the record, the DOCX made
 on request for editing."""
 
+from datetime import timedelta
 from io import BytesIO
 
 from flask import abort, flash, redirect, request, send_file
 from flask_admin import expose
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from models import Decision, DomainError, IssuedDocument, Meeting, Outcome, db
+from models import Decision, DocumentKind, DomainError, IssuedDocument, Meeting, Outcome, db
+from models.audit import AuditAction, AuditEntry
 from models.documents import FILE_NAMES, issue
 from models.papers import WRITERS, invitation, minutes, rejection
 
@@ -78,6 +80,16 @@ def issue_demo_documents(session, at, by) -> int:
               *(minutes(session, m) for m in session.scalars(held)),
               *(rejection(session, d) for d in session.scalars(rejected))]
     for paper in papers:
-        issue(session, paper, at=at, by=by,
+        issue(session, paper, at=_issued_in_the_demo(session, paper, at), by=by,
               render=lambda issued, paper=paper: printing.pdf(paper, issued))
     return len(papers)
+
+
+def _issued_in_the_demo(session, paper, at):
+    """When the Kasi would have issued `paper`: the invitation as the meeting was made, the
+    others once their record was last written; a few minutes later, and never after `at`."""
+    written = select(func.max(AuditEntry.at)).where(
+        AuditEntry.table_name == paper.record_table, AuditEntry.row_id == paper.record_id)
+    if paper.kind is DocumentKind.MEETING_INVITATION:
+        written = written.where(AuditEntry.action == AuditAction.CREATE)
+    return min(session.scalar(written) + timedelta(minutes=5), at)

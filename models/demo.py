@@ -100,6 +100,8 @@ KABID_ORDERS = [[Instruction.REVIEW, Instruction.COORDINATE],
                 [Instruction.COORDINATE, Instruction.SCHEDULE_MEETING], [Instruction.PROCESS]]
 #: Letters arrive from the opening of the office, over 8.5 hours.
 OPEN = time(7, 30)
+#: How far back the demo's history goes: before its oldest letter (see _past_moments).
+HISTORY = timedelta(days=400)
 
 
 def seed_demo(session, at: datetime) -> list[User]:
@@ -109,13 +111,14 @@ def seed_demo(session, at: datetime) -> list[User]:
     if found:
         return sorted(found, key=lambda user: names.index(user.username))
     rng = random.Random(2020)
-    agencies = _seed_agencies(session, at)
-    users = _seed_users(session, at, agencies)
+    opened = at - HISTORY  # the office started using the panel before its oldest letter
+    agencies = _seed_agencies(session, opened)
+    users = _seed_users(session, opened, agencies)
     apps = [save(session, Application(
         agency=agencies[row["agency"]], name=row["name"],
         spbe_category=SpbeCategory(row["spbe_category"]), platform=Platform(row["platform"]),
-        year_built=row["year_built"], status=ApplicationStatus.ACTIVE), at=at, by=users["admin"])
-        for row in APPLICATIONS]
+        year_built=row["year_built"], status=ApplicationStatus.ACTIVE), at=opened,
+        by=users["admin"]) for row in APPLICATIONS]
     _seed_letters(session, at, rng, agencies, apps, users)
     _seed_faults(session, at, users["kasi"])
     _seed_comments(session, at, users)
@@ -268,6 +271,7 @@ def _seed_letters(session, at, rng, agencies, apps, users) -> None:
         number, subject = (f"000.8/{numbers[key]}/{tag}/{letter_date.year}",
                            f"Permohonan {verb} Aplikasi {name}")
         summary = f"{agency.name} memohon {verb.lower()} aplikasi {name}."
+        registered = received if sent_online else received + timedelta(minutes=2)
         letter = save(session, RequestLetter(
             agenda_year=local.year, agenda_number=agenda[local.year], received_at=received,
             agency=agency, number=number, letter_date=letter_date, subject=subject,
@@ -278,9 +282,8 @@ def _seed_letters(session, at, rng, agencies, apps, users) -> None:
             security_class=rng.choice([SecurityClass.ORDINARY] * 4 + [SecurityClass.LIMITED]),
             urgency=rng.choice([Urgency.ORDINARY] * 3 + [Urgency.URGENT, Urgency.VERY_URGENT]),
             archive_code="500.12", registered_by=online if sent_online else users["tu"],
-            scan=_scan(at, agency, number, letter_date, subject, summary),
-            registered_at=received if sent_online else received + timedelta(minutes=2)),
-            at=at, by=online if sent_online else users["tu"])
+            scan=_scan(registered, agency, number, letter_date, subject, summary),
+            registered_at=registered), at=registered, by=online if sent_online else users["tu"])
         session.flush()
         _follow_up(session, at, rng, letter, users, when, recent, booked)
 
@@ -291,7 +294,8 @@ def _dispose(session, at, rng, letter, giver, taker, moment, unread: bool) -> Di
         letter=letter, from_user=giver, to_user=taker, disposed_at=moment,
         instructions=rng.choice(KADIS_ORDERS if giver.role is Role.KADIS else KABID_ORDERS),
         note=None if letter.urgency is Urgency.ORDINARY else "Mohon segera ditindaklanjuti.",
-        read_at=None if unread else moment + timedelta(minutes=rng.randint(1, 2))), at=at, by=giver)
+        read_at=None if unread else moment + timedelta(minutes=rng.randint(1, 2))), at=moment,
+        by=giver)
 
 
 def _scan(at, agency, number, letter_date, subject, summary) -> Attachment:
@@ -314,7 +318,7 @@ def _follow_up(session, at, rng, letter, users, when: dict, recent: Recent | Non
     screens: a recent letter as far as RECENT says, an older one decided."""
     if S.AT_KADIS not in when:
         return
-    letter.move(Move.SEND_TO_KADIS, by=users["tu"], at=at, happened_at=when[S.AT_KADIS])
+    letter.move(Move.SEND_TO_KADIS, by=users["tu"], at=when[S.AT_KADIS])
     kadis, kabid, kasi = users["kadis"], users["kabid"], users["kasi"]
     fresh = recent is not None and recent.ago < LAST_VISIT_AGO  # not opened yet
     if S.AT_KABID in when:
@@ -325,21 +329,23 @@ def _follow_up(session, at, rng, letter, users, when: dict, recent: Recent | Non
                  unread=fresh and S.IN_ANALYSIS not in when)
     if S.IN_ANALYSIS not in when:
         return
-    held = when.get("held")
+    held, invited = when.get("held"), when[S.IN_ANALYSIS]
     meeting = Meeting(letter=letter, scheduled_at=held or _book(
                           rng, booked, to_local(at).date() + timedelta(days=rng.randint(1, 4))),
-                      place=DEFAULT_PLACE, staff=[kabid, kasi], agencies=[letter.agency],
-                      held_at=held)
-    invited = min(to_local(when[S.IN_ANALYSIS]), to_local(meeting.scheduled_at)).date()
-    meeting.invitation_date = invited
-    meeting.invitation_number = f"005/{letter.agenda_number}/Diskominfo-B/{invited:%Y}"
-    if held:
-        meeting.minutes = MINUTES.format(subject=letter.subject, agency=letter.agency.name)
-    save(session, meeting, at=at, by=kasi)  # starts the analysis
+                      place=DEFAULT_PLACE, staff=[kabid, kasi], agencies=[letter.agency])
+    meeting.invitation_date = to_local(invited).date()
+    meeting.invitation_number = (f"005/{letter.agenda_number}/Diskominfo-B/"
+                                 f"{meeting.invitation_date:%Y}")
+    save(session, meeting, at=invited, by=kasi)  # starts the analysis
     analysis = letter.open_step(2)  # the Kasi stops its clock until the meeting is held
-    analysis.pause(when[S.IN_ANALYSIS], PauseReason.MEETING_SCHEDULED)
+    analysis.pause(invited, PauseReason.MEETING_SCHEDULED)
+    save(session, analysis, at=invited, by=kasi, created=False)
     if held:
+        meeting.held_at = held
+        meeting.minutes = MINUTES.format(subject=letter.subject, agency=letter.agency.name)
+        save(session, meeting, at=held, by=kasi, created=False)
         analysis.resume(held, office_calendar())
+        save(session, analysis, at=held, by=kasi, created=False)
     if S.ACCEPTED in when:
         _decide(session, at, rng, letter, meeting, kasi, when[S.ACCEPTED], plan=recent is None)
 
@@ -354,23 +360,24 @@ def _decide(session, at, rng, letter, meeting, kasi, decided_at, plan: bool) -> 
         decision.notified_at = _office_after(decision.decided_at, rng.randint(60, 900))
         decision.reply_date = to_local(decision.notified_at).date()
         decision.reply_number = f"000.8/{rng.randint(100, 999)}/Diskominfo/{decision.reply_date:%Y}"
-    save(session, decision, at=at, by=kasi)  # accepts or rejects; computes the budget year
+    save(session, decision, at=decided_at, by=kasi)  # accepts or rejects; the budget year
     meeting.recommendation = decision.reason or (
         f"Diterima; dianggarkan pada tahun anggaran {decision.budget_year}.")
-    save(session, meeting, at=at, by=kasi)
+    save(session, meeting, at=decided_at, by=kasi, created=False)
     if decision.outcome is Outcome.REJECTED or not plan:
         return
     funded = decision.budget_year <= local_year(at)  # its budget year has come
     late = rng.random() < 0.2  # the SOP allows 60 minutes to plan it in the RKA
+    planned = _office_after(decision.decided_at, rng.randint(70, 400) if late
+                            else rng.randint(10, 55))
     rka = save(session, RkaItem(
-        planned_at=_office_after(decision.decided_at, rng.randint(70, 400) if late
-                                 else rng.randint(10, 55)),
+        planned_at=planned,
         decision=decision, nomenclature_code=rng.choice(BUDGET_CODES), volume=Decimal("1"),
         description=f"{letter.subject.removeprefix('Permohonan ')} ({letter.agency.short_name})",
         unit="Paket", unit_price=rng.choice(UNIT_PRICES),
         funding_source=rng.choice([FundingSource.DAU, FundingSource.PAD]),
         status=RkaStatus.DPA if funded else rng.choice([RkaStatus.PROPOSED, RkaStatus.RKA])),
-        at=at, by=kasi)
+        at=planned, by=kasi)
     if not funded or rng.random() < 0.2:
         return
     app = letter.application or Application(
@@ -407,7 +414,7 @@ def _seed_comments(session, at, users) -> None:
             written = _office_after(moved, 20 + 25 * n)
             if written <= at:
                 save(session, Comment(letter=letter, author=users[author], body=body,
-                                      created_at=written), at=at, by=users[author])
+                                      created_at=written), at=written, by=users[author])
                 break
 
 

@@ -10,7 +10,7 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import nonmember
 
 from flask_babel import lazy_gettext as _l
@@ -21,6 +21,7 @@ from .attachments import Attachment, AttachmentKind
 from .audit import AuditAction, AuditEntry
 from .contracts import AgencyOwned
 from .db import LabeledEnum, UTCDateTime, db, enum_column
+from .dispositions import Disposition
 from .letters import RequestLetter
 from .recording import save
 from .users import User
@@ -57,7 +58,10 @@ FILE_NAMES = {DocumentKind.MEETING_INVITATION: "undangan-rapat-teknis",
 PRINTED = {
     DocumentKind.DISPOSITION_SHEET: {
         "request_letter": {"number", "letter_date", "received_at", "agency_id", "subject",
-                           "agenda_number", "agenda_year", "urgency", "security_class"}},
+                           "agenda_number", "agenda_year", "urgency", "security_class"},
+        # the dispositions on the paper (those made before it was issued)
+        "disposition": {"from_user_id", "to_user_id", "instructions", "note", "disposed_at",
+                        "acting_for_id"}},
     DocumentKind.MEETING_INVITATION: {
         "meeting": {"scheduled_at", "place", "invitation_number", "invitation_date"},
         "request_letter": {"number", "letter_date", "agency_id", "subject"}},
@@ -177,16 +181,28 @@ class IssuedDocument(AgencyOwned, db.Model):
             IssuedDocument.record_id == self.record_id, IssuedDocument.id > self.id)
             .order_by(IssuedDocument.id.desc()).limit(1))
 
+    def _printed_dispositions(self, session) -> list[int]:
+        """The letter's dispositions a disposition sheet printed: made before it was issued."""
+        if self.kind is not DocumentKind.DISPOSITION_SHEET or self.letter_id is None:
+            return []
+        return list(session.scalars(select(AuditEntry.row_id).join(
+            Disposition, Disposition.id == AuditEntry.row_id).where(
+            AuditEntry.table_name == "disposition", AuditEntry.action == AuditAction.CREATE,
+            AuditEntry.at < self.issued_at + timedelta(seconds=1),  # issued_at is to the second
+            Disposition.letter_id == self.letter_id)))
+
     def changes_after_issue(self, session) -> list[LaterChange]:
         """Changes the audit trail holds, made after issue, to what this paper prints."""
         printed = PRINTED.get(self.kind, {})
-        rows = {self.record_table: self.record_id, "request_letter": self.letter_id}
+        rows = {self.record_table: [self.record_id], "request_letter": [self.letter_id],
+                "disposition": self._printed_dispositions(session)}
         found = []
         for table, columns in printed.items():
-            if rows.get(table) is None:
+            ids = [row_id for row_id in rows.get(table, []) if row_id is not None]
+            if not ids:
                 continue
             entries = session.scalars(select(AuditEntry).where(
-                AuditEntry.table_name == table, AuditEntry.row_id == rows[table],
+                AuditEntry.table_name == table, AuditEntry.row_id.in_(ids),
                 AuditEntry.at >= self.issued_at, AuditEntry.action != AuditAction.CREATE)
                 .order_by(AuditEntry.id))
             found += [LaterChange(entry.at, entry.user) for entry in entries

@@ -59,7 +59,7 @@ class Entries:
         if self.internal:
             found += [*self._dispositions(), *self._notice_reads(), *self._rka_entries(rka, trail),
                       *self._pauses(steps, trail), *self._comments()]
-        return found
+        return _one_entry_per_disposition(found)
 
     # what everyone reads
     def _received(self) -> Entry:
@@ -101,7 +101,10 @@ class Entries:
                              _("Place: %(place)s", place=meeting.place)])
             entries.append(invited)
             if meeting.held_at:
-                held = Entry(meeting.held_at, "held", None, _("Technical meeting held"))
+                marked = trail.get(("meeting held", meeting.id), made)  # or made held
+                held = Entry(meeting.held_at, "held",
+                             marked.user if marked and self.internal else None,
+                             _("Technical meeting held"))
                 if self.internal and meeting.minutes:
                     held.details.append(_("Minutes: %(text)s", text=meeting.minutes))
                 if self.internal and meeting.recommendation:
@@ -226,9 +229,10 @@ class Entries:
 
     # what the rest is read with
     def _trail(self, steps, meetings, rka) -> dict:
-        """Who made the letter's meetings and RKA items, and its steps' pauses, from the audit
-        trail (the records themselves keep no author): one statement."""
-        wanted = [and_(AuditEntry.table_name == "meeting", AuditEntry.action == AuditAction.CREATE,
+        """Who made the letter's meetings (and marked them held) and RKA items, and its steps'
+        pauses, from the audit trail (the records themselves keep no author): one statement."""
+        wanted = [and_(AuditEntry.table_name == "meeting",
+                       AuditEntry.action.in_([AuditAction.CREATE, AuditAction.UPDATE]),
                        AuditEntry.row_id.in_([m.id for m in meetings]))]
         if self.internal:
             wanted += [and_(AuditEntry.table_name == "rka_item",
@@ -243,6 +247,9 @@ class Entries:
         for row in rows:
             if row.table_name == "step_record":
                 found.setdefault("step_record", []).append(row)
+            elif row.action == AuditAction.UPDATE:  # a meeting's: who marked it held, last
+                if (row.changed_fields.get("held_at") or [None, None])[1]:
+                    found[("meeting held", row.row_id)] = row
             else:
                 found.setdefault((row.table_name, row.row_id), row)
         return found
@@ -252,3 +259,17 @@ class Entries:
             return {}
         return {user.id: user for user in self.session.scalars(
             select(User).where(User.id.in_(ids)))}
+
+
+def _one_entry_per_disposition(entries: list[Entry]) -> list[Entry]:
+    """A disposition and the status it brought, told once: the disposition, with the step it
+    started and its due time."""
+    moves = {(entry.at.replace(microsecond=0), entry.who): entry
+             for entry in entries if entry.kind == "status"}
+    told = set()
+    for entry in entries:
+        move = moves.get((entry.at.replace(microsecond=0), entry.who))
+        if entry.kind == "disposition" and move is not None and id(move) not in told:
+            entry.details += move.details
+            told.add(id(move))
+    return [entry for entry in entries if id(entry) not in told]

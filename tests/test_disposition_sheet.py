@@ -4,9 +4,19 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from admin_views.permissions import TABLE, VIEW, can
-from models import ActingAssignment, ActingKind, Instruction, LetterStatus, Role, Urgency, db
+from models import (
+    ActingAssignment,
+    ActingKind,
+    Instruction,
+    IssuedDocument,
+    LetterStatus,
+    Role,
+    Urgency,
+    db,
+)
 
 from .builders import (
     _save,
@@ -106,6 +116,8 @@ def test_the_owner_opd_opens_its_sheet_without_the_internal_dispositions(client,
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Permohonan Aplikasi Posyandu" in page
     assert "Segera koordinasikan" not in page and _sections(page) == []
+    # a print of its own letter, not an official document: no QR code, nothing issued
+    assert "sheet-qr" not in page and db.session.scalar(select(IssuedDocument)) is None
 
 
 def test_an_opd_user_of_another_agency_gets_not_found(client, login_as, letter):

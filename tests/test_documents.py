@@ -9,12 +9,14 @@ from io import BytesIO
 
 import docx
 import pytest
+from sqlalchemy import select
 from weasyprint import HTML
 
 from models import (
     ActingAssignment,
     ActingKind,
     AttachmentKind,
+    Disposition,
     DocumentKind,
     IssuedDocument,
     NoticeKind,
@@ -380,6 +382,22 @@ def test_the_kasi_cannot_write_a_letter_for_a_record_out_of_reach(client, login_
     assert response.status_code == 404
     assert client.post("/admin/meetings/document/", {"id": meeting.id, "kind": "minutes",
                                                      "format": "exe"}).status_code == 404
+
+
+def test_a_disposition_edited_after_its_sheet_was_printed_shows_the_sheet_changed(
+        client, login_as, meeting):
+    login_as(Role.CLERK)
+    client.get(f"/admin/letters/sheet/?id={meeting.letter_id}")
+    [document] = issued(DocumentKind.DISPOSITION_SHEET)
+    [printed, *_] = db.session.scalars(select(Disposition).where(
+        Disposition.letter_id == meeting.letter_id)).all()
+    assert "belum berubah" in client.get(f"/verifikasi/{document.code}").get_data(as_text=True)
+    giver = printed.from_user
+    printed.note = "Utamakan layanan posyandu di kecamatan"
+    _save(printed, at=datetime.now(UTC) + timedelta(minutes=5), by=giver)
+    db.session.commit()
+    page = client.get(f"/verifikasi/{document.code}").get_data(as_text=True)
+    assert "Diubah setelah diterbitkan" in page and giver.full_name in page
 
 
 def test_the_disposition_sheet_carries_a_qr_code_of_its_verification_page(client, login_as,

@@ -81,7 +81,8 @@ def test_the_timeline_tells_the_staff_everything_in_time_order(app):
     letter = budgeted_letter()
     timeline = Timeline.of(letter, db.session, viewer=staff(Role.KADIS))
     kinds = [entry.kind for entry in timeline.entries]
-    assert kinds == ["received", "status", "status", "disposition", "status", "disposition",
+    # each disposition told once, with the status it brought
+    assert kinds == ["received", "status", "disposition", "disposition",
                      "read", "pause", "resume", "status", "meeting", "held", "file", "status",
                      "status", "decision", "rka", "comment"], kinds
     moments = [entry.at for entry in timeline.entries]
@@ -95,10 +96,12 @@ def test_the_timeline_tells_the_staff_everything_in_time_order(app):
     assert words["read"].who == kasi and words["read"].what == "Disposisi dibaca"
     assert words["pause"].what == "Langkah dijeda: 2 · Kasi menganalisis dan berkoordinasi"
     assert words["pause"].details == ["Alasan: Menunggu OPD"] and words["pause"].who == kasi
-    assert words["held"].details == [f"Notulen: {MINUTES}"]
+    assert words["held"].details == [f"Notulen: {MINUTES}"] and words["held"].who == kasi
     assert words["decision"].what == "Keputusan: Diterima"
     assert words["comment"].text == f"{COMMENT} (0)"
+    assert timeline.entries[2].what == f"Didisposisikan kepada {staff(Role.KABID).full_name}"
     assert timeline.entries[2].details == [
+        "Instruksi: Proses lebih lanjut",
         "Langkah 1 · Kabid mendisposisikan ke Kasi, tenggat 28 Februari 2025 08:45 WIB",
         "dicatat kemudian, pada 3 Maret 2025 08:00 WIB"]
 
