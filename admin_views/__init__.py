@@ -30,9 +30,10 @@ from . import errors, formatting, notices, security, verification
 from .attachments import bp as attachments_bp
 from .audit import ArchiveView, AuditEntryView
 from .auth import AuthView
+from .caching import cache
 from .desk import DeskView
 from .followup import DecisionView, MeetingView, RkaItemView
-from .home import HomeView, charts_cache
+from .home import HomeView
 from .inventory import ApplicationView
 from .letters import DispositionView, RequestLetterView
 from .master import AgencyView, EquipmentFaultView, ServiceStandardView, UserView
@@ -51,7 +52,7 @@ from .workflow import (
 
 def init_admin(app) -> Admin:
     """Build the panel for `app`: a new Admin each time, so tests can build many apps."""
-    charts_cache.init_app(app)
+    cache.init_app(app)
     admin = Admin(app, name=_l("SOP Aplikasi · Diskominfo Pontianak"),
                   index_view=HomeView(name=_l("Home"), url="/admin"),
                   translations_path=app.config["BABEL_TRANSLATION_DIRECTORIES"],

@@ -5,17 +5,15 @@ from flask import redirect, url_for
 from flask_admin import AdminIndexView, expose
 from flask_admin.contrib.sqla.filters import EnumEqualFilter
 from flask_babel import get_locale
-from flask_caching import Cache
 from flask_login import current_user
 from sqlalchemy import func, literal, select, union_all
 
 from models import EquipmentFault, LetterStatus, Notice, RequestLetter, StepRecord, db
-from models.audit import AuditHead
 from models.timezone import OFFICE_TZ
 from reports.catalogue import Period, compliance_charts
-from reports.load import engine
 
 from .base import now
+from .caching import per_write
 from .desk import holds_desk, open_desk
 from .paging import AtLeast, capped_count
 from .permissions import EXPORT, VIEW, can, report_scope, scope
@@ -31,24 +29,12 @@ NOTICES_SHOWN = 5
 COUNT_CAP = 1_000
 
 
-#: The leaders' charts, kept until anything is written or for CACHE_DEFAULT_TIMEOUT at most
-#: (open steps age meanwhile); CACHE_TYPE: each process on its own by default.
-charts_cache = Cache()
-
-
 def dashboard_charts(user, period) -> list[str]:
-    """This year's compliance charts, drawn once per change of data: the key holds the audit
-    trail's last link, which every write moves on."""
-    with engine().connect() as source:  # where the charts read: a standby's own last write
-        last_write = source.scalar(select(AuditHead.last_hash))
+    """This year's compliance charts, drawn once per change of data."""
     rows = report_scope(user)
     agency = "all" if rows.agency_id is None else rows.agency_id
-    key = f"charts/{agency}/{period.first}/{period.last}/{get_locale()}/{last_write}"
-    charts = charts_cache.get(key)
-    if charts is None:
-        charts = compliance_charts(period, rows, pd.Timestamp(now()))
-        charts_cache.set(key, charts)
-    return charts
+    return per_write(f"charts/{agency}/{period.first}/{period.last}/{get_locale()}",
+                     lambda: compliance_charts(period, rows, pd.Timestamp(now())))
 
 
 def letters(user):

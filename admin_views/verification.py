@@ -10,16 +10,21 @@ import math
 from flask import Blueprint, current_app, render_template
 from werkzeug.exceptions import TooManyRequests
 
-from models import IssuedDocument, db
+from models import IssuedDocument, User, db, papers
+from models.documents import Signature
 from models.login_counters import Limit, counter_key, take
+from reports.catalogue import ReportScope, yearly
 
 from .base import now
+from .caching import per_write
 from .login_limits import counters, visitor_address
 
 bp = Blueprint("verification", __name__)
 
 #: How many later changes the page lists (the first ones: when the paper stopped being true).
 CHANGES_SHOWN = 5
+#: The yearly reports' kinds, and the report each is printed from.
+REPORTS = {kind: name for name, kind in papers.YEARLY.items()}
 
 
 class VerificationPaused(TooManyRequests):
@@ -46,7 +51,26 @@ def show(code):
     changes = document.changes_after_issue(db.session)
     return render_template("verification.html", document=document,
                            changes=changes[:CHANGES_SHOWN], more=len(changes) > CHANGES_SHOWN,
-                           newer=document.newer_version(db.session))
+                           newer=document.newer_version(db.session),
+                           report_differs=_report_differs(document))
+
+
+def _report_differs(document: IssuedDocument) -> bool:
+    """A yearly report: whether the office's data would now print it otherwise (its day and
+    signer as printed); worked out once per write to the database."""
+    name = REPORTS.get(document.kind)
+    if name is None:
+        return False
+
+    def differs():
+        year, signer = int(document.number), db.session.get(User, document.signer_id or 0)
+        paper = papers.yearly_report(name, year, yearly(name, year, ReportScope(None)), None,
+                                     document.document_date)
+        if document.signer_name:
+            paper.signature = Signature(document.signer_name, document.signer_position,
+                                        signer.nip if signer else None)
+        return paper.fingerprint() != document.fingerprint
+    return per_write(f"verified/{document.code}", differs)
 
 
 def _paused(exc: VerificationPaused):

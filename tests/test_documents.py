@@ -19,6 +19,7 @@ from models import (
     Disposition,
     DocumentKind,
     IssuedDocument,
+    LetterStatus,
     NoticeKind,
     Outcome,
     Role,
@@ -33,6 +34,7 @@ from .builders import (
     make_meeting,
     make_user,
     staff,
+    walk,
 )
 from .test_notifications import notices, outbox
 
@@ -458,3 +460,21 @@ def test_a_report_printed_again_after_its_data_changed_tells_the_older_paper_so(
     assert "bukan versi terkini" in page
     current = client.get(f"/verifikasi/{newer[0].code}").get_data(as_text=True)
     assert "Ada versi yang lebih baru" not in current
+
+
+@pytest.mark.parametrize("name, kind, year", [("annual", DocumentKind.ANNUAL_REPORT, 2025),
+                                              ("budget", DocumentKind.BUDGET_DOCUMENT, 2026)])
+def test_a_report_whose_data_changed_shows_changed_before_anyone_prints_it_again(
+        client, login_as, dinkes, name, kind, year):
+    login_as(Role.KABID)
+    client.get(f"/admin/reports/{name}/?year={year}")
+    [paper] = issued(kind)
+    client.logout()
+    page = client.get(f"/verifikasi/{paper.code}").get_data(as_text=True)
+    assert "belum berubah" in page and "Diubah setelah diterbitkan" not in page
+    letter = make_letter(agency=dinkes, number="000.8/91/DINKES/2025", subject="Permohonan baru")
+    walk(letter, LetterStatus.IN_RKA)  # a letter more in 2025, budgeted for 2026
+    db.session.commit()
+    page = client.get(f"/verifikasi/{paper.code}").get_data(as_text=True)
+    assert "Diubah setelah diterbitkan" in page and "laporan yang berbeda" in page
+    assert issued(kind) == [paper]  # nobody printed it again
