@@ -182,14 +182,15 @@ class EnumListField(SelectMultipleField):
 
 class FileChooser(FileInput):
     """A file input whose button and "no file" text are in the page's language (the browser's
-    own would be in the browser's); panel.js writes the chosen file's name in its place."""
+    own would be in the browser's); panel.js writes the chosen file's name in its place. The
+    input lies over that text and takes the clicks; its one label is the form's own."""
 
     def __call__(self, field, **kwargs):
         kwargs["class"] = "custom-file-input"
         kwargs.setdefault("accept", ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png")
-        return Markup('<div class="custom-file">{}<label class="custom-file-label" for="{}" '
-                      'data-browse="{}">{}</label></div>').format(
-            super().__call__(field, **kwargs), field.id, gettext("Choose a file"),
+        return Markup('<div class="custom-file">{}<span class="custom-file-label" '
+                      'aria-hidden="true" data-browse="{}">{}</span></div>').format(
+            super().__call__(field, **kwargs), gettext("Choose a file"),
             gettext("No file chosen"))
 
 

@@ -1,10 +1,12 @@
 """Typing dates and amounts the Indonesian way in Chromium: what is typed is what is saved, and
 every picker and dropdown speaks the user's language."""
 
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from models import AgencyKind, Language, RequestLetter, RkaItem, Role, db
 from models.timezone import OFFICE_TZ
@@ -58,8 +60,12 @@ def register(desk, number, letter_date, received):
     desk.choose("request_kind", "Pembuatan")
     desk.fill("application_name", "Aplikasi Antrean")
     desk.choose("spbe_category", "Khusus")
-    page.set_input_files("#scan_file", files=[{"name": "surat.pdf",
-                                               "mimeType": "application/pdf", "buffer": PDF}])
+    chooser = page.locator("#scan_file")  # named by its one label, the form's
+    expect(chooser).to_have_accessible_name(
+        re.compile(r"^Pindaian surat \(PDF, JPEG, atau PNG\)\W*$"))
+    chooser.set_input_files(files=[{"name": "surat.pdf", "mimeType": "application/pdf",
+                                    "buffer": PDF}])
+    assert page.locator("#scan_file + .custom-file-label").inner_text() == "surat.pdf"
     return page
 
 
