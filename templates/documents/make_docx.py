@@ -10,6 +10,8 @@ import sys
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 INVITATION = (
@@ -44,11 +46,31 @@ def line(document, text="", align=None, indent=None, size=None, bold=False, unde
     return paragraph
 
 
-def facts(document, rows, columns=2):
-    table = document.add_table(rows=len(rows), cols=columns)
-    for row, (label, value) in zip(table.rows, rows, strict=True):
-        row.cells[0].text, row.cells[1].text = label, f": {value}"
+def widths(table, *millimetres):
+    """Fixed column widths, as Word and LibreOffice both read them."""
+    table.autofit = False
+    for column, width in zip(table.columns, millimetres, strict=True):
+        column.width = Mm(width)  # the grid, which LibreOffice reads
+        for cell in column.cells:
+            cell.width = Mm(width)  # each cell's, which Word reads
     return table
+
+
+def facts(document, rows, label=32, value=133):
+    """Label, then ": value", in a borderless table whose labels take a narrow column."""
+    table = document.add_table(rows=len(rows), cols=2)
+    for row, (name, text) in zip(table.rows, rows, strict=True):
+        row.cells[0].text, row.cells[1].text = name, f": {text}"
+    return widths(table, label, value)
+
+
+def rule(paragraph):
+    """A line under the paragraph across the page: the kop's closing rule."""
+    borders, bottom = OxmlElement("w:pBdr"), OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "12"), ("space", "1"), ("color", "000000")):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
 
 
 def kop() -> Document:
@@ -64,16 +86,21 @@ def kop() -> Document:
     center = WD_ALIGN_PARAGRAPH.CENTER
     line(document, "PEMERINTAH KOTA PONTIANAK", center, size=13, bold=True)
     line(document, "DINAS KOMUNIKASI DAN INFORMATIKA", center, size=15, bold=True)
-    line(document, "{{ office_address }}", center, size=9.5)
-    line(document, "_" * 78)
+    rule(line(document, "{{ office_address }}", center, size=9.5))
+    line(document)
     return document
 
 
 def heading(document):
     """Number, sifat, lampiran, hal; place and date; the addressees."""
-    table = facts(document, (("Nomor", "{{ number }}"), ("Sifat", "{{ nature }}"),
-                             ("Lampiran", "{{ attachment }}"), ("Hal", "{{ about }}")), 3)
+    table = document.add_table(rows=4, cols=3)
+    for row, (name, text) in zip(table.rows, (
+            ("Nomor", "{{ number }}"), ("Sifat", "{{ nature }}"),
+            ("Lampiran", "{{ attachment }}"), ("Hal", "{{ about }}")), strict=True):
+        row.cells[0].text, row.cells[1].text = name, f": {text}"
     table.rows[0].cells[2].text = "Pontianak, {{ date }}"
+    table.rows[0].cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    widths(table, 25, 78, 62)
     for text in ("", "Yth.", "{%p for name in addressees %}", "Kepala {{ name }}",
                  "{%p endfor %}", "di Pontianak", ""):
         line(document, text)
@@ -86,15 +113,19 @@ def body(document, text):
 def signature(document, above=("{{ signer_position }},",)):
     """The signature block, then the QR code and what it links to."""
     right = Mm(90)
-    for text in (*above, "", "", ""):
+    for text in ("", *above, "", "", ""):
         line(document, text, indent=right)
     line(document, "{{ signer_name }}", indent=right, bold=True, underline=True)
     line(document, "{{ signer_rank }}", indent=right)
     line(document, "NIP. {{ signer_nip }}", indent=right)
     line(document)
-    line(document, "{{ qr }}")
-    for text in CHECK:
-        line(document, text, size=7.5)
+    check = widths(document.add_table(rows=1, cols=2), 30, 135)
+    check.rows[0].cells[0].text = "{{ qr }}"
+    caption = check.rows[0].cells[1].paragraphs[0]
+    for n, text in enumerate(CHECK):
+        run(caption, text, size=7.5)
+        if n < len(CHECK) - 1:
+            caption.add_run().add_break()
 
 
 def invitation(folder):
