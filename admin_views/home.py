@@ -1,25 +1,35 @@
 """The home page: what waits on the logged-in person now, and the pipeline at a glance."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 import pandas as pd
 from flask import redirect, url_for
 from flask_admin import AdminIndexView, expose
 from flask_admin.contrib.sqla.filters import EnumEqualFilter
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func, literal, select, union_all
 
-from models import EquipmentFault, LetterStatus, Notice, RequestLetter, StepRecord, db
+from models import EquipmentFault, LetterStatus, Meeting, Notice, RequestLetter, StepRecord, db
+from models.office_calendar import office_calendar
 from models.timezone import OFFICE_TZ
+from models.users import Role
+from models.workflow import DESK
 from reports.catalogue import Period, compliance_charts
 
 from .base import now
 from .caching import per_write
 from .desk import holds_desk, open_desk
+from .letter_list import open_steps, status_pill
 from .paging import AtLeast, capped_count
 from .permissions import EXPORT, VIEW, can, report_scope, scope
 
 #: How many rows of the desk the home page shows before pointing to the whole desk.
 DESK_SHOWN = 10
+#: How many of its requests on their way an agency's staff see on their home page.
+REQUESTS_SHOWN = 10
 #: How many unread notices the home page lists.
 NOTICES_SHOWN = 5
 #: The home page counts each status, and overdue steps, up to here and then shows "1.000+":
@@ -65,6 +75,40 @@ def status_counts(user, letter_list) -> list[tuple]:
             for status in LetterStatus]
 
 
+@dataclass
+class UnderWay:
+    """A request on its way through the office, as its agency follows it: whose desk it is on,
+    the running step with its deadline, and the technical meeting still to come."""
+
+    letter: RequestLetter
+    status_mark: Markup
+    desk: Role
+    step: StepRecord | None
+    deadline: object
+    meeting: Meeting | None
+
+
+def requests_under_way(user) -> tuple[list[UnderWay], int]:
+    """The user's agency's requests still waiting on someone in the office, newest first (at
+    most REQUESTS_SHOWN), and how many there are (up to COUNT_CAP)."""
+    under_way = letters(user).filter(RequestLetter.status.in_(list(DESK)))
+    total = capped_count(under_way.with_entities(RequestLetter.id), COUNT_CAP)
+    rows = under_way.order_by(RequestLetter.received_at.desc(), RequestLetter.id.desc()
+                              ).limit(REQUESTS_SHOWN).all()
+    ids = [letter.id for letter in rows]
+    steps = open_steps(db.session, ids)
+    meetings = {}
+    for meeting in db.session.scalars(select(Meeting).where(
+            Meeting.letter_id.in_(ids), Meeting.held_at.is_(None),
+            Meeting.archived_at.is_(None)).order_by(Meeting.scheduled_at.desc())):
+        meetings[meeting.letter_id] = meeting  # the earliest one stays
+    at: datetime = now()
+    calendar = office_calendar(db.session) if steps else None
+    return [UnderWay(letter, status_pill(letter.status), DESK[letter.status], steps.get(letter.id),
+                     steps[letter.id].deadline(at, calendar) if letter.id in steps else None,
+                     meetings.get(letter.id)) for letter in rows], total
+
+
 class HomeView(AdminIndexView):
     @expose("/")
     def index(self):
@@ -79,6 +123,9 @@ class HomeView(AdminIndexView):
         if sees_letters:
             letter_list = next(v for v in self.admin._views if v.endpoint == "letters")
             by_status = status_counts(user, letter_list)
+        under_way, under_way_total = [], 0
+        if sees_letters and user.role.row_scoped:
+            under_way, under_way_total = requests_under_way(user)
         overdue = None
         if can(user.role, VIEW, "step"):
             steps = scope(db.session.query(StepRecord), StepRecord, user).filter(
@@ -95,4 +142,5 @@ class HomeView(AdminIndexView):
             charts = dashboard_charts(user, Period(today.replace(month=1, day=1), today))
         return self.render("home.html", desk=desk, desk_items=desk_items, has_desk=has_desk,
                            charts=charts, by_status=by_status, open_faults=faults,
-                           sees_letters=sees_letters, overdue=overdue, notices=notices)
+                           sees_letters=sees_letters, overdue=overdue, notices=notices,
+                           under_way=under_way, under_way_total=under_way_total)

@@ -20,7 +20,7 @@ from models.desk import VISIT_GAP, Desk
 from models.office_calendar import office_calendar
 from models.timezone import to_local
 
-from .builders import NOW, RECEIVED, _save, make_letter, staff
+from .builders import NOW, RECEIVED, _save, make_agency, make_letter, make_meeting, staff
 
 S = LetterStatus
 #: The desk is looked at on Monday 10:00 WIB (03:00 UTC).
@@ -234,6 +234,25 @@ def test_status_counts_stop_at_the_cap(client, login_as, monkeypatch):
     page = client.get("/admin/").get_data(as_text=True)
     assert 'Di Kepala Dinas</span><span class="badge badge-secondary badge-pill">2+<' in page
     assert 'Terdaftar</span><span class="badge badge-secondary badge-pill">1<' in page
+
+
+def test_an_agency_follows_its_requests_under_way_on_its_home_page(client, login_as):
+    ours, theirs = make_agency(), make_agency()
+    registered = make_letter(agency=ours, subject="Baru terdaftar")
+    analysed = make_letter(agency=ours, status=S.AT_KASI, subject="Dianalisis Kasi")
+    make_meeting(analysed, place="Ruang Rapat Pontive Center")
+    make_letter(agency=ours, status=S.REJECTED, subject="Sudah ditolak")
+    make_letter(agency=theirs, status=S.AT_KADIS, subject="Instansi lain")
+    db.session.commit()
+    login_as(Role.OPD, agency=ours)
+    page = text(client.get("/admin/").get_data(as_text=True))
+    assert "Permohonan instansi Anda yang sedang diproses 2" in page
+    assert (f"{registered.agenda_number}/{registered.agenda_year} · Baru terdaftar "
+            "Terdaftar · di meja Petugas Tata Usaha") in page
+    assert re.search(rf"{analysed.agenda_number}/{analysed.agenda_year} · Dianalisis Kasi "
+                     r"Analisis dan koordinasi teknis · di meja Kasi PK&AI · rapat teknis "
+                     r"\d+ \w+ \d{4} \d\d:\d\d WIB, Ruang Rapat Pontive Center", page), page
+    assert "Sudah ditolak" not in page and "Instansi lain" not in page
 
 
 def test_only_those_who_hold_work_see_the_desk(client, login_as):
