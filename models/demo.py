@@ -100,6 +100,9 @@ KABID_ORDERS = [[Instruction.REVIEW, Instruction.COORDINATE],
                 [Instruction.COORDINATE, Instruction.SCHEDULE_MEETING], [Instruction.PROCESS]]
 #: Letters arrive from the opening of the office, over 8.5 hours.
 OPEN = time(7, 30)
+#: A funded application is built from this many office minutes into its budget year (40
+#: working days), one after another.
+BUILT_AFTER = 40 * 450
 #: How far back the demo's history goes: before its oldest letter (see _past_moments).
 HISTORY = timedelta(days=400)
 
@@ -384,7 +387,9 @@ def _decide(session, at, rng, letter, meeting, kasi, decided_at, plan: bool) -> 
         name=letter.application_name, agency=letter.agency, spbe_category=letter.spbe_category,
         platform=Platform.WEB, year_built=decision.budget_year, status=ApplicationStatus.ACTIVE)
     app.letter, app.rka_item = letter, rka
-    save(session, app, at=at, by=kasi)
+    built = _office_after(from_local(datetime(decision.budget_year, 1, 2, 7, 30)),
+                          BUILT_AFTER + 2 * 450 * (letter.agenda_number % 20))
+    save(session, app, at=min(built, at), by=kasi)
     session.flush()  # now: the letter and the application point at each other
 
 
@@ -421,11 +426,13 @@ def _seed_comments(session, at, users) -> None:
 def _seed_faults(session, at, reporter) -> None:
     """The SOP's warning in practice: a projector repaired at once, a microphone still broken."""
     reported = _office_after(at - timedelta(days=60), 45)
-    save(session, EquipmentFault(
+    projector = save(session, EquipmentFault(
         item="Proyektor Ruang Rapat Pontive Center", reported_at=reported, reported_by=reporter,
-        repaired_at=_office_after(reported, 300), note="Lampu proyektor putus; sudah diganti."),
-        at=at, by=reporter)
+        note="Lampu proyektor putus."), at=reported, by=reporter)
+    projector.repaired_at = _office_after(reported, 300)
+    projector.note = "Lampu proyektor putus; sudah diganti."
+    save(session, projector, at=projector.repaired_at, by=reporter, created=False)
+    reported = _office_after(at - timedelta(days=4), 30)
     save(session, EquipmentFault(
-        item="Mikrofon Ruang Rapat Pontive Center", reported_by=reporter,
-        reported_at=_office_after(at - timedelta(days=4), 30),
-        note="Suara putus-putus; menunggu teknisi."), at=at, by=reporter)
+        item="Mikrofon Ruang Rapat Pontive Center", reported_by=reporter, reported_at=reported,
+        note="Suara putus-putus; menunggu teknisi."), at=reported, by=reporter)
