@@ -1,7 +1,6 @@
 """The home page: what waits on the logged-in person now, and the pipeline at a glance."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
 import pandas as pd
 from flask import redirect, url_for
@@ -14,6 +13,7 @@ from sqlalchemy import func, literal, select, union_all
 
 from models import EquipmentFault, LetterStatus, Meeting, Notice, RequestLetter, StepRecord, db
 from models.office_calendar import office_calendar
+from models.steps import Deadline
 from models.timezone import OFFICE_TZ
 from models.users import Role
 from models.workflow import DESK
@@ -84,7 +84,7 @@ class UnderWay:
     status_mark: Markup
     desk: Role
     step: StepRecord | None
-    deadline: object
+    deadline: Deadline | None
     meeting: Meeting | None
 
 
@@ -102,11 +102,10 @@ def requests_under_way(user) -> tuple[list[UnderWay], int]:
             Meeting.letter_id.in_(ids), Meeting.held_at.is_(None),
             Meeting.archived_at.is_(None)).order_by(Meeting.scheduled_at.desc())):
         meetings[meeting.letter_id] = meeting  # the earliest one stays
-    at: datetime = now()
-    calendar = office_calendar(db.session) if steps else None
+    deadlines = dict(zip(steps, StepRecord.deadlines(
+        list(steps.values()), now(), office_calendar(db.session)), strict=True)) if steps else {}
     return [UnderWay(letter, status_pill(letter.status), DESK[letter.status], steps.get(letter.id),
-                     steps[letter.id].deadline(at, calendar) if letter.id in steps else None,
-                     meetings.get(letter.id)) for letter in rows], total
+                     deadlines.get(letter.id), meetings.get(letter.id)) for letter in rows], total
 
 
 class HomeView(AdminIndexView):

@@ -249,6 +249,9 @@ def test_an_agency_follows_its_requests_under_way_on_its_home_page(client, login
     assert "Permohonan instansi Anda yang sedang diproses 2" in page
     assert (f"{registered.agenda_number}/{registered.agenda_year} · Baru terdaftar "
             "Terdaftar · di meja Petugas Tata Usaha") in page
+    # the running analysis' pill and due time, then the letter
+    assert re.search(rf"(sisa|terlambat) [^·]+ tenggat \d+ \w+ \d{{4}} \d\d:\d\d WIB "
+                     rf"{analysed.agenda_number}/{analysed.agenda_year} · Dianalisis", page), page
     assert re.search(rf"{analysed.agenda_number}/{analysed.agenda_year} · Dianalisis Kasi "
                      r"Analisis dan koordinasi teknis · di meja Kasi PK&AI · rapat teknis "
                      r"\d+ \w+ \d{4} \d\d:\d\d WIB, Ruang Rapat Pontive Center", page), page
