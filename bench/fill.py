@@ -36,7 +36,7 @@ from models.demo import (  # noqa: E402
     REJECTION_REASONS,
     seed_demo,
 )
-from models.meetings import DEFAULT_PLACE  # noqa: E402
+from models.meetings import DEFAULT_PLACE, LENGTH  # noqa: E402
 from models.standards import load_sop_standards  # noqa: E402
 
 S, M, H, D = (np.timedelta64(n, "s") for n in (1, 60, 3600, 86400))
@@ -374,7 +374,7 @@ def chunk_rows(p: dict, ids: dict, ctx: dict, rng, at):
     held_at = np.where(held, t["meeting"], nat)[met]
     yield "meeting", dict(
         id=meeting, letter_id=letter[met], scheduled_at=t["meeting"][met],
-        place=DEFAULT_PLACE, held_at=held_at,
+        ends_at=t["meeting"][met] + np.timedelta64(LENGTH), place=DEFAULT_PLACE, held_at=held_at,
         minutes=np.where(np.isnat(held_at), None, "Rapat teknis membahas permohonan bersama OPD."),
         recommendation=np.where(decided, recommendation, None)[met], version=1)
     yield "meeting_staff", dict(meeting_id=np.repeat(meeting, 2), user_id=np.tile(
