@@ -117,7 +117,6 @@ class RequestLetterView(SecuredModelView):
                       "request_kind", "urgency", "security_class", "spbe_category",
                       "letter_date", "received_at", "agency.name", "agenda_year")
     column_formatters = {"scan": attachment_link("scan"), **LIST_FORMATTERS}
-    column_formatters_export = {"scan": lambda v, c, m, n: m.scan.filename if m.scan else ""}
     column_formatters_detail = {"scan": attachment_link("scan"),
                                 "steps": lambda v, c, m, n: _steps_table(m),
                                 "history": lambda v, c, m, n: _history_list(m)}
