@@ -76,9 +76,12 @@ class AuditEntryView(ReadOnlyModelView):
         "hash": _l("Hash"),
     }
 
+    def preload(self, records) -> list:
+        return preload(records)  # named row by row without a statement each
+
     def get_list(self, *args, **kwargs):
         count, entries = super().get_list(*args, **kwargs)
-        g.trail_records = preload(entries)  # named row by row without a statement each
+        g.trail_records = self.preload(entries)
         return count, entries
 
 

@@ -39,12 +39,14 @@ class Batch:
     keys: list
     labels: dict  # model -> Labels, kept across the batches of one export
     _records: dict | None = None
+    _preloaded: list | None = None  # what naming the records reads, held for the batch
 
     def records(self) -> list:
         if self._records is None:  # through the view's query: its row scope
             model = self.view.model
             self._records = {record.id: record for record in self.view.get_query().filter(
                 model.id.in_(self.keys))}
+            self._preloaded = self.view.preload(list(self._records.values()))
         return [self._records.get(key) for key in self.keys]
 
     def names(self, model, keys) -> list:
