@@ -215,5 +215,5 @@ def render_migration_type(type_, obj, autogen_context):
 
 def in_models(object, name, type_, reflected, compare_to) -> bool:
     """What the models describe, for Alembic's comparison: PostgreSQL's trigram indexes
-    (named trgm_*) are made by a migration alone."""
-    return not (type_ == "index" and name and name.startswith("trgm_"))
+    (named trgm_*) and partial indexes (pgpart_*) are made by a migration alone."""
+    return not (type_ == "index" and name and name.startswith(("trgm_", "pgpart_")))
